@@ -1,0 +1,92 @@
+"""Selectors and patterns kept as data (like trafilatura's xpaths.py): the generic layer's knowledge."""
+
+from __future__ import annotations
+
+import re
+
+# <meta> names/properties per field, in order of preference.
+META_TITLE = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title", "title")
+META_AUTHOR = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+    "byl", "citation_author", "og:article:author", "twitter:creator", "cxenseparse:author",
+)
+META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate", "publishdate",
+    "publish-date", "article.published", "article_date_original", "og:published_time",
+    "datepublished", "cxenseparse:recs:publishtime", "citation_publication_date", "displaydate",
+)
+META_MODIFIED = ("article:modified_time", "og:updated_time", "dcterms.modified", "last-modified",
+                 "datemodified", "og:article:modified_time")
+META_SECTION = ("article:section", "og:article:section", "parsely-section", "sailthru.section", "section")
+META_TAGS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
+META_DESCRIPTION = ("og:description", "description", "twitter:description")
+META_IMAGE = ("og:image", "twitter:image", "og:image:url")
+META_SITE_NAME = ("og:site_name", "application-name", "publisher")
+META_LANGUAGE = ("og:locale", "content-language", "language", "dc.language")
+
+STRUCTURED_ARTICLE_TYPES = {
+    "newsarticle", "reportagenewsarticle", "article", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
+    "techarticle", "scholarlyarticle", "report", "webpage",
+}
+
+# Visible bylines: the generic layer looks here when structured data and meta tags say nothing.
+BYLINE_XPATHS = (
+    '//*[@rel="author"]',
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//*[@itemprop="author"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+    '//*[contains(@class, "byline__name") or contains(@class, "author-name") or contains(@class, "author__name")'
+    ' or contains(@class, "authorName") or contains(@class, "article-author") or contains(@class, "byline-name")]',
+    '//*[contains(@class, "byline") or contains(@id, "byline")]',
+    '//*[@class="author" or contains(@class, " author") or starts-with(@class, "author ")]',
+    '//address',
+)
+DATE_XPATHS = (
+    "//time[@datetime]/@datetime",
+    '//*[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    '//*[@itemprop="datePublished"]',
+)
+
+# Whole lines of page chrome that must never be part of a body: audio players, share bars,
+# subscription and "read more" prompts. Matched against a whole paragraph, case-insensitively.
+CHROME_LINES = [
+    r"listen to (this|the) (article|story)( now)?",
+    r"getting your (trinity )?audio player ready\W*",
+    r"(powered by )?trinity audio",
+    r"spread the love",
+    r"(share|share this|share this (article|story|post)|share on \w+|tweet|email|print|whatsapp|"
+    r"facebook|twitter|linkedin|reddit|pinterest|telegram)(\s*[|·•/]?\s*(facebook|twitter|x|linkedin|"
+    r"email|whatsapp|reddit|pinterest|telegram|print|copy link))*\W*",
+    r"(click|tap) (here )?to (share|subscribe|read more|listen)\b.*",
+    r"(read|see) (more|also|next)\s*[:»>.…]*.{0,120}",
+    r"related( articles| stories| content| news)?\s*:?.{0,80}",
+    r"subscribe( now| to our newsletter| for .{0,60})?\W*",
+    r"sign up (for|to) .{0,80}",
+    r"(follow|like) us on .{0,80}",
+    r"advertisement\W*|ad\W*|sponsored\W*|continue reading( below)?\W*|scroll to continue.*",
+    r"(\d+ )?(min|minute)s? read\W*",
+    r"(download|get) (our|the) app.{0,80}",
+    r"copy(ing)? link( copied)?\W*|link copied\W*",
+    r"(photo|image|file photo|credit)\s*:\s*.{0,120}",
+    r"you (may|might) also (like|be interested in)\W*.*",
+    r"loading\W*|please wait\W*",
+    r"comments?\s*\(?\d*\)?\W*",
+]
+CHROME_RE = re.compile(r"^\s*(?:" + "|".join(CHROME_LINES) + r")\s*$", re.I)
+
+# A closing credit line inside the body: it becomes the byline and leaves the body.
+BYLINE_LINE_RE = re.compile(
+    r"^\s*(?:story|written|reported|words|text|report|article)\s+by\s*[:\-–—]?\s*(?P<name>.{2,120})$"
+    r"|^\s*by\s*[:\-–—]?\s+(?P<name2>[A-Z][^\n.!?]{1,80})$"
+    r"|^\s*(?:author|autor|auteur)\s*:\s*(?P<name3>.{2,120})$",
+    re.I,
+)
+# A byline-like paragraph with a date ("By X | Published ...") also leaves the body.
+DATELINE_RE = re.compile(
+    r"^\s*(published|updated|posted|last updated|first published)\b.{0,80}\d{4}.{0,40}$", re.I
+)
+
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")

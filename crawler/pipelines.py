@@ -1,0 +1,239 @@
+"""Item pipelines, one job each: extraction -> normalization -> validation -> deduplication -> indexing.
+
+Every item that leaves the chain early is dropped with a reason that is counted in the stats
+(``newsindex/items/dropped/<reason>``) and logged; nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from typing import Any
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler import config as runtime_config
+from crawler.article import Article, Page
+from crawler.exceptions import BackendUnavailable, ExtractionError, SourceConfigError
+from crawler.extraction.extract import NO_RULES, SiteRules, extract_article
+from crawler.fingerprint import FingerprintStore, simhash
+from crawler.normalize.text import clean_line, clean_text, word_count
+from crawler.seen import SeenStore, open_seen_store
+
+logger = logging.getLogger(__name__)
+COVERAGE_FIELDS = ("title", "body", "authors", "published_at", "language", "section")
+
+
+def _drop(crawler, reason: str, url: str, detail: str = "") -> DropItem:
+    crawler.stats.inc_value("newsindex/items/dropped")
+    crawler.stats.inc_value(f"newsindex/items/dropped/{reason}")
+    logger.info("item dropped (%s): %s %s", reason, url, detail)
+    return DropItem(f"{reason}: {url} {detail}".strip())
+
+
+class _Base:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class ExtractionPipeline(_Base):
+    """Page -> Article with the layered extractor and the source's site rules."""
+
+    def _rules(self) -> SiteRules:
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)
+        return source.rules if source is not None else NO_RULES
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        try:
+            fetched = dt.datetime.fromisoformat(item.fetched_at)
+            article = extract_article(item.html, item.url, self._rules(), fetched, item.run_id,
+                                      section_hint=item.section_hint, listed_date=item.listed_date)
+        except (ExtractionError, SourceConfigError) as exc:
+            raise _drop(self.crawler, "extraction_failed", item.url, str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - a page must never crash the run; count it
+            self.stats.inc_value(f"newsindex/extraction_errors/{type(exc).__name__}")
+            raise _drop(self.crawler, "extraction_error", item.url, repr(exc)[:200]) from None
+        article.source_id, article.source_name = item.source_id, item.source_name
+        self.stats.inc_value("newsindex/items/extracted")
+        return article
+
+
+class NormalizationPipeline(_Base):
+    """Final field hygiene: clean text, bounded lists, word count, content fingerprint."""
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        item.title = clean_line(item.title) or None
+        item.lead = clean_line(item.lead) or None
+        item.body = clean_text(item.body) or None
+        item.section = clean_line(item.section) or None
+        item.tags = [t for t in (clean_line(t) for t in item.tags) if t][:30]
+        item.word_count = word_count(item.body)
+        h = simhash(item.body)
+        item.simhash = f"{h:016x}" if h is not None else None
+        return item
+
+
+class ValidationPipeline(_Base):
+    """Required: url, title, a body of at least NEWSINDEX_MIN_WORDS words."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.min_words = crawler.settings.getint("NEWSINDEX_MIN_WORDS", 40)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        if not item.url:
+            raise _drop(self.crawler, "missing_url", "?")
+        if not item.title:
+            raise _drop(self.crawler, "missing_title", item.url)
+        if not item.body:
+            raise _drop(self.crawler, "missing_body", item.url)
+        if item.word_count < self.min_words:
+            raise _drop(self.crawler, "body_too_short", item.url, f"({item.word_count} words < {self.min_words})")
+        return item
+
+
+class DeduplicationPipeline(_Base):
+    """Same id twice in a run: keep the first (the newest copy wins in the store anyway).
+    Near-duplicate bodies (syndicated wire copy, across sources): marked ``duplicate_of``."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.max_distance = crawler.settings.getint("NEWSINDEX_SIMHASH_DISTANCE", 3)
+        cfg = runtime_config.load()
+        self.store = FingerprintStore(cfg.state_dir / "fingerprints.sqlite3")
+        self.ids: set[str] = set()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        if item.id in self.ids:
+            raise _drop(self.crawler, "duplicate_id", item.url)
+        self.ids.add(item.id)
+        if item.simhash:
+            h = int(item.simhash, 16)
+            other = self.store.find(item.id, h, self.max_distance)
+            if other:
+                item.duplicate_of = other
+                self.stats.inc_value("newsindex/items/near_duplicates")
+            self.store.add(item.id, item.source_id, h)
+        return item
+
+    def close_spider(self) -> None:
+        self.store.close()
+
+
+class IndexingPipeline(_Base):
+    """Buffer articles and write them to the active backend; flush by count, bytes and time.
+
+    Rejected documents go to the dead-letter file with their reason; when the store is unreachable
+    the batch goes to the durable spool, replayed at the next run's start and by `newsindex replay`.
+    A URL is marked seen only once its article is indexed or safely spooled.
+    """
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        s = crawler.settings
+        if not s.getbool("NEWSINDEX_INDEXING_ENABLED", True):
+            raise NotConfigured("indexing disabled")
+        self.flush_items = s.getint("NEWSINDEX_FLUSH_ITEMS", 200)
+        self.flush_bytes = s.getint("NEWSINDEX_FLUSH_BYTES", 5 * 1024 * 1024)
+        self.flush_seconds = s.getfloat("NEWSINDEX_FLUSH_SECONDS", 5.0)
+        self.cfg = runtime_config.load()
+        self.buffer: list[dict[str, Any]] = []
+        self.buffer_bytes = 0
+        self.last_flush = time.monotonic()
+        self.backend = None
+        self.seen: SeenStore | None = None
+
+    def open_spider(self) -> None:
+        from indexer.backends import open_backend
+        from indexer.spool import DeadLetters, Spool
+
+        self.spool = Spool(self.cfg.spool_dir)
+        self.dead = DeadLetters(self.cfg.dead_letter_path)
+        try:
+            self.backend = open_backend(self.cfg)
+        except BackendUnavailable as exc:
+            logger.error("store unavailable at start: %s (articles will be spooled)", exc)
+            self.backend = None
+        spider = self.crawler.spider
+        self.seen = open_seen_store(self.cfg.state_dir, spider.source.id)
+        self._replay_spool()
+
+    def _replay_spool(self) -> None:
+        waiting, _ = self.spool.size()
+        if not waiting or self.backend is None:
+            return
+        from indexer.replay import deliver
+
+        done = self.spool.replay(lambda docs: deliver(self.backend, docs, self.dead, self.stats))
+        self.stats.inc_value("newsindex/spool/replayed", done)
+        logger.info("replayed %d spooled documents", done)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        doc = item.to_document()
+        self.buffer.append(doc)
+        self.buffer_bytes += len(json.dumps(doc, default=str))
+        self._cover(item)
+        if (len(self.buffer) >= self.flush_items or self.buffer_bytes >= self.flush_bytes
+                or time.monotonic() - self.last_flush >= self.flush_seconds):
+            self.flush()
+        return item
+
+    def _cover(self, item: Article) -> None:
+        self.stats.inc_value("newsindex/coverage/items")
+        for name in COVERAGE_FIELDS:
+            if getattr(item, name):
+                self.stats.inc_value(f"newsindex/coverage/{name}")
+        self.stats.inc_value("newsindex/coverage/body_chars", len(item.body or ""))
+
+    def flush(self) -> None:
+        docs, self.buffer, self.buffer_bytes = self.buffer, [], 0
+        self.last_flush = time.monotonic()
+        if not docs:
+            return
+        from indexer.replay import deliver
+
+        if self.backend is not None:
+            left = deliver(self.backend, docs, self.dead, self.stats)
+        else:
+            left = docs
+        if left:
+            self.spool.append(left)
+            self.stats.inc_value("newsindex/items/spooled", len(left))
+            logger.warning("store unavailable: %d articles spooled to %s", len(left), self.spool.dir)
+        for doc in docs:
+            if self.seen is not None:
+                self.seen.add(doc["url"])
+                if doc.get("canonical_url"):
+                    self.seen.add(doc["canonical_url"])
+        waiting, nbytes = self.spool.size()
+        self.stats.set_value("newsindex/spool/documents", waiting)
+        self.stats.set_value("newsindex/spool/bytes", nbytes)
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.backend is not None:
+            try:
+                self.backend.refresh()
+            except BackendUnavailable:
+                pass
+            self.backend.close()
+        if self.seen is not None:
+            self.seen.close()

@@ -1,0 +1,213 @@
+"""The embedded backend: SQLite with FTS5, one file under the data directory.
+
+WAL mode lets a crawl write while searches read. Upserts are idempotent by article id and a newer
+copy never loses to an older one. Ranking is bm25 with the title weighted above the body.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from crawler.exceptions import BackendUnavailable, QueryError
+from indexer import analysis
+from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row, version_of
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    source TEXT,
+    section TEXT,
+    language TEXT,
+    published_at TEXT,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
+CREATE TABLE IF NOT EXISTS article_authors (
+    id TEXT NOT NULL, author TEXT NOT NULL, PRIMARY KEY (id, author)
+);
+CREATE INDEX IF NOT EXISTS article_authors_author ON article_authors(author);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    id UNINDEXED, title_stem, text_stem, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT PRIMARY KEY, source TEXT, started_at TEXT, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started_at);
+"""
+TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class SQLiteBackend:
+    name = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except (sqlite3.Error, OSError) as exc:
+            raise BackendUnavailable(f"cannot open the embedded store {self.path}: {exc}") from None
+        self.init()
+
+    # -------------------------------------------------------------- lifecycle
+    def init(self) -> None:
+        with self._lock, self.db:
+            self.db.executescript(SCHEMA)
+
+    def ping(self) -> bool:
+        try:
+            self.db.execute("SELECT 1").fetchone()
+            return True
+        except sqlite3.Error:
+            return False
+
+    def close(self) -> None:
+        self.db.close()
+
+    def refresh(self) -> None:  # writes are visible on commit
+        return None
+
+    # -------------------------------------------------------------- writes
+    def upsert(self, docs: list[dict[str, Any]]) -> IndexReport:
+        report = IndexReport()
+        with self._lock, self.db:
+            for doc in docs:
+                try:
+                    self._upsert_one(doc, report)
+                except (sqlite3.Error, TypeError, ValueError) as exc:
+                    report.rejected.append((doc, f"{type(exc).__name__}: {exc}"))
+        return report
+
+    def _upsert_one(self, doc: dict[str, Any], report: IndexReport) -> None:
+        doc_id = doc.get("id")
+        if not doc_id or not isinstance(doc_id, str):
+            raise ValueError("document without id")
+        version = version_of(doc)
+        row = self.db.execute("SELECT version FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        if row and row[0] > version:
+            report.skipped_older += 1
+            return
+        src = doc.get("source") or {}
+        source_id = src.get("id") if isinstance(src, dict) else str(src)
+        payload = json.dumps(doc, ensure_ascii=False)
+        self.db.execute(
+            "INSERT INTO articles(id, source, section, language, published_at, version, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source=excluded.source, "
+            "section=excluded.section, language=excluded.language, published_at=excluded.published_at, "
+            "version=excluded.version, doc=excluded.doc",
+            (doc_id, source_id, doc.get("section"), doc.get("language"), doc.get("published_at"), version, payload),
+        )
+        self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
+        for author in dict.fromkeys(a.casefold() for a in (doc.get("authors") or []) + (doc.get("organizations") or [])):
+            self.db.execute("INSERT OR IGNORE INTO article_authors(id, author) VALUES (?, ?)", (doc_id, author))
+        stems = analyzed_fields(doc)
+        self.db.execute("DELETE FROM articles_fts WHERE id = ?", (doc_id,))
+        self.db.execute("INSERT INTO articles_fts(id, title_stem, text_stem) VALUES (?, ?, ?)",
+                        (doc_id, stems["title_stem"], stems["text_stem"]))
+        report.indexed += 1
+
+    def delete_by_source(self, source: str) -> int:
+        with self._lock, self.db:
+            ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE source = ?", (source,))]
+            for doc_id in ids:
+                self.db.execute("DELETE FROM articles_fts WHERE id = ?", (doc_id,))
+                self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
+            self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
+        return len(ids)
+
+    # -------------------------------------------------------------- reads
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT doc FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def count(self, source: str | None = None) -> int:
+        if source:
+            return int(self.db.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def ids(self, source: str | None = None) -> list[str]:
+        if source:
+            return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE source = ? ORDER BY id", (source,))]
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def _match_expression(self, req: SearchRequest) -> str:
+        parts = []
+        for term in req.terms:
+            variants = analysis.term_variants(term, req.lang)
+            parts.append("(" + " OR ".join(_fts_quote(v) for v in variants) + ")")
+        for words in req.phrases:
+            variants = analysis.phrase_variants(words, req.lang)
+            parts.append("(" + " OR ".join(_fts_quote(" ".join(v)) for v in variants) + ")")
+        return " AND ".join(parts)
+
+    def search(self, req: SearchRequest) -> dict[str, Any]:
+        req = req.prepared()
+        where, params = [], []  # type: ignore[var-annotated]
+        if req.source:
+            where.append("a.source = ?")
+            params.append(req.source)
+        if req.section:
+            where.append("a.section = ? COLLATE NOCASE")
+            params.append(req.section)
+        if req.lang:
+            where.append("a.language = ?")
+            params.append(req.lang)
+        if req.author:
+            where.append("a.id IN (SELECT id FROM article_authors WHERE author = ?)")
+            params.append(req.author.casefold())
+        if req.since_dt:
+            where.append("a.published_at >= ?")
+            params.append(req.since_dt.isoformat())
+        if req.until_dt:
+            where.append("a.published_at <= ?")
+            params.append(req.until_dt.isoformat())
+        if req.has_text:
+            base = (f"FROM articles_fts f JOIN articles a ON a.id = f.id "
+                    f"WHERE articles_fts MATCH ?")
+            params = [self._match_expression(req)] + params
+            score = f"-bm25(articles_fts, 0, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
+        else:
+            base = "FROM articles a WHERE 1=1"
+            score = "NULL"
+        if where:
+            base += " AND " + " AND ".join(where)
+        order = ("score DESC, a.published_at DESC, a.id" if req.sort == "relevance" and req.has_text
+                 else "a.published_at IS NULL, a.published_at DESC, a.id")
+        try:
+            total = self.db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+            rows = self.db.execute(f"SELECT a.doc, {score} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                                   [*params, req.limit, req.offset]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search failed: {exc}") from None
+        results = [result_row(json.loads(doc), score, req) for doc, score in rows]
+        return {"total": int(total), "results": results}
+
+    # -------------------------------------------------------------- run records
+    def write_run(self, record: dict[str, Any]) -> None:
+        with self._lock, self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO crawl_runs(run_id, source, started_at, record) VALUES (?, ?, ?, ?)",
+                (record["run_id"], record.get("source"), record.get("started_at"),
+                 json.dumps(record, ensure_ascii=False, default=str)),
+            )
+
+    def list_runs(self, source: str | None = None, last: int = 20) -> list[dict[str, Any]]:
+        if source:
+            rows = self.db.execute("SELECT record FROM crawl_runs WHERE source = ? ORDER BY started_at DESC LIMIT ?",
+                                   (source, last))
+        else:
+            rows = self.db.execute("SELECT record FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (last,))
+        return [json.loads(r[0]) for r in rows]
