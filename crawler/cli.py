@@ -130,7 +130,20 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not jobs:
         print("newsindex crawl: name source ids, --all, or --start-url URL", file=sys.stderr)
         return 2
+    from crawler.locks import SourceLock
+
+    locks = []
+    for job in jobs:
+        sid = job.get("source")
+        if sid:
+            lock = SourceLock(cfg.state_dir, sid)
+            if not lock.acquire():
+                print(f"newsindex crawl: source {sid} is already being crawled by another process", file=sys.stderr)
+                return 75
+            locks.append(lock)
     results = run_crawls(jobs, _crawl_overrides(args))
+    for lock in locks:
+        lock.release()
     failed = 0
     for stats in results:
         summary = _summary(stats)

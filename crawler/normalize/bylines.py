@@ -75,6 +75,7 @@ _DATEISH = re.compile(
     r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b.*$",
     re.I,
 )
+_READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes)\.?\s+(read|lesen|lecture|lectura)\b", re.I)
 _PLACE = re.compile(r"\s+(?:in|from|aus|en|em|a|à|in)\s+(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*\s*$")
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
 _SPLIT = re.compile(
@@ -105,6 +106,8 @@ def _recase_word(word: str, first: bool) -> str:
 
 
 def _recase(name: str) -> str:
+    if len(name.lower()) != len(name) or len(name.upper()) != len(name):
+        return name  # e.g. 'İ' lower-cases to two code points: leave such names as written
     letters = [c for c in name if c.isalpha()]
     if len(letters) >= 2 and _is_latin(name) and (name.isupper() or name.islower()):
         words = name.split()
@@ -174,17 +177,18 @@ def _normalize(text: object) -> Byline:
         if org:
             orgs.append(org)
     text = _PARENS.sub(" ", text)
-    segments = re.split(r"\s*;\s*|\s+\|\s+|\n+", text)
+    text = _READ_TIME.sub(" ", text)
+    segments = re.split(r"\s*;\s*|\s+[|·•–—-]\s+|\n+", text)
     for segment in segments:
         if _EDIT_CREDIT.match(segment.strip()):
             continue
         segment = _EDIT_CREDIT.sub("", segment)
-        segment = _DATEISH.sub("", segment)
         for _ in range(3):
             stripped = _LEAD_IN.sub("", segment)
             if stripped == segment:
                 break
             segment = stripped
+        segment = _DATEISH.sub("", segment)
         segment = re.sub(r"^(by|von|par|por)$", "", segment.strip(), flags=re.I)
         segment = _PLACE.sub("", segment)
         for raw in _SPLIT.split(segment):

@@ -47,8 +47,8 @@ def canonicalize_url(url: object) -> str | None:
         host = host[4:]
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path or "/"
-    path = re.sub(r"/{2,}", "/", path)
     path = _AMP_PATH.sub(lambda m: "/" if m.group(0).startswith("/") else "", path) or "/"
+    path = re.sub(r"/{2,}", "/", path)
     if path.endswith(".amp"):
         path = path[:-4]
     if len(path) > 1 and path.endswith("/"):
