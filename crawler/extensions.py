@@ -71,6 +71,9 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
         "items_spooled": spooled,
         "items_skipped_older": stats.get("newsindex/items/skipped_older", 0),
         "items_stored": indexed + spooled + stats.get("newsindex/items/skipped_older", 0),
+        "already_seen": stats.get("newsindex/discovery/already_seen", 0),
+        "articles_found": indexed + spooled + stats.get("newsindex/items/skipped_older", 0)
+        + stats.get("newsindex/discovery/already_seen", 0),
         "duplicates": stats.get("newsindex/items/near_duplicates", 0) + dropped.get("duplicate_id", 0),
         "coverage": coverage,
         "mean_body_chars": round(stats.get("newsindex/coverage/body_chars", 0) / n, 1) if n else 0.0,

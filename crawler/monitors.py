@@ -4,7 +4,7 @@ Each check has a name, a threshold (defaults below, overridden per source under 
 YAML, or globally with the ``NEWSINDEX_MONITOR_<NAME>`` Scrapy settings) and returns
 ``{"name", "passed", "observed", "threshold"}``.
 
-- ``min_items``           items indexed+spooled in the run must be >= threshold
+- ``min_items``           articles found (stored in this run + already seen before) >= threshold
 - ``max_error_ratio``     (responses >= 400 + download exceptions) / requests <= threshold
 - ``finish_reason``       the run must finish with reason ``finished``
 - ``min_coverage_<field>`` share of items with the field (title, body, authors, published_at,
@@ -45,7 +45,7 @@ def evaluate(record: dict[str, Any], history: list[dict[str, Any]], overrides: d
     t = dict(DEFAULTS)
     t.update(overrides or {})
     checks = []
-    items = record.get("items_stored", 0)
+    items = record.get("articles_found", record.get("items_stored", 0))
     checks.append(_check("min_items", items >= t["min_items"], items, t["min_items"]))
     requests = max(1, record.get("requests", 0))
     errors = record.get("responses_error", 0) + record.get("exceptions", 0)
@@ -64,13 +64,17 @@ def evaluate(record: dict[str, Any], history: list[dict[str, Any]], overrides: d
     dropped, passed = record.get("items_dropped", 0), record.get("items_scraped", 0)
     drop_ratio = round(dropped / (dropped + passed), 4) if dropped + passed else 0.0
     checks.append(_check("max_drop_ratio", drop_ratio <= t["max_drop_ratio"], drop_ratio, t["max_drop_ratio"]))
-    good = [r for r in history if r.get("finish_reason") == "finished" and r.get("items_stored", 0) > 0
+    good = [r for r in history if r.get("finish_reason") == "finished"
+            and r.get("articles_found", r.get("items_stored", 0)) > 0
             and r.get("run_id") != record.get("run_id")][: int(t["drift_runs"])]
+    ratio_th = float(t["drift_ratio"])
     if good:
-        ratio_th = float(t["drift_ratio"])
-        base_items = statistics.median(r.get("items_stored", 0) for r in good)
+        base_items = statistics.median(r.get("articles_found", r.get("items_stored", 0)) for r in good)
         floor = round(base_items * ratio_th, 4)
         checks.append(_check("drift_items", items >= floor, items, floor))
+    with_items = [r for r in good if r.get("items_scraped", 0) > 0]
+    if with_items and record.get("items_scraped", 0) > 0:
+        good = with_items
         for field in t["drift_fields"]:
             base = statistics.median(r.get("coverage", {}).get(field, 0.0) for r in good)
             floor = round(base * ratio_th, 4)

@@ -309,11 +309,15 @@ class DemoSite:
         return 404, html_type, b"<html><body><h1>Not found</h1></body></html>"
 
 
-def make_handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
+def make_handler(site: DemoSite, delay: float = 0.0) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - http.server API
+            if delay:
+                import time
+
+                time.sleep(delay)
             status, headers, body = site.respond(self.path, self.headers.get("Host", "127.0.0.1"))
             self.send_response(status)
             for k, v in headers.items():
@@ -331,9 +335,9 @@ def make_handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
 class DemoServer:
     """The demo site on 127.0.0.1 (port 0 = any free port), in a background thread."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, delay: float = 0.0) -> None:
         self.site = DemoSite()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.site))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.site, delay))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
