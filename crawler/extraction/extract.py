@@ -283,12 +283,12 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str) -> tuple[str, dict[str,
 
     doc = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=True, with_metadata=False,
-        include_formatting=False, favor_precision=False, deduplicate=False, as_dict=True,
+        include_formatting=False, favor_precision=False, deduplicate=False,
     )
     if not doc:
         return "", {}
     if not isinstance(doc, dict):
-        doc = doc.as_dict()  # type: ignore[union-attr]
+        doc = doc.as_dict()
     return doc.get("text") or "", doc
 
 
