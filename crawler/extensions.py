@@ -44,6 +44,9 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
                     if k.startswith("newsindex/dropped/")})
     n = stats.get("newsindex/coverage/items", 0)
     coverage = {f: round(stats.get(f"newsindex/coverage/{f}", 0) / n, 4) if n else 0.0 for f in COVERAGE_FIELDS}
+    for key, value in stats.items():
+        if key.startswith("newsindex/coverage/selector_") and n:
+            coverage[key.rsplit("/", 1)[-1]] = round(value / n, 4)
     indexed = stats.get("newsindex/items/indexed", 0)
     spooled = stats.get("newsindex/items/spooled", 0)
     duration = (end - start).total_seconds() if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) else None

@@ -11,7 +11,10 @@ YAML, or globally with the ``NEWSINDEX_MONITOR_<NAME>`` Scrapy settings) and ret
                           language, section) >= threshold
 - ``max_drop_ratio``      dropped items / (dropped + passed) <= threshold
 - ``drift_items`` / ``drift_<field>``: the value must not fall below ``drift_ratio`` x the median of
-                          the source's last ``drift_runs`` successful runs (needs >= 1 earlier run)
+                          the source's last ``drift_runs`` successful runs (needs >= 1 earlier run);
+                          ``drift_selector_<name>`` does the same for the share of items where the
+                          source's own selector still matched (a redesign often breaks these first,
+                          even while the generic layers keep the field filled)
 """
 
 from __future__ import annotations
@@ -75,7 +78,8 @@ def evaluate(record: dict[str, Any], history: list[dict[str, Any]], overrides: d
     with_items = [r for r in good if r.get("items_scraped", 0) > 0]
     if with_items and record.get("items_scraped", 0) > 0:
         good = with_items
-        for field in t["drift_fields"]:
+        selector_fields = sorted({k for r in good for k in r.get("coverage", {}) if k.startswith("selector_")})
+        for field in list(t["drift_fields"]) + selector_fields:
             base = statistics.median(r.get("coverage", {}).get(field, 0.0) for r in good)
             floor = round(base * ratio_th, 4)
             obs = coverage.get(field, 0.0)

@@ -24,6 +24,7 @@ from crawler.seen import SeenStore, open_seen_store
 
 logger = logging.getLogger(__name__)
 COVERAGE_FIELDS = ("title", "body", "authors", "published_at", "language", "section")
+SELECTOR_TARGETS = {"byline": "authors", "date": "published_at"}  # selector name -> Article field
 
 
 def _drop(crawler, reason: str, url: str, detail: str = "") -> DropItem:
@@ -201,6 +202,12 @@ class IndexingPipeline(_Base):
         for name in COVERAGE_FIELDS:
             if getattr(item, name):
                 self.stats.inc_value(f"newsindex/coverage/{name}")
+        # how often each configured site selector still finds its field (a redesign shows here first)
+        source = getattr(self.crawler.spider, "source", None)
+        for sel_field in (source.selectors if source is not None else {}):
+            key = SELECTOR_TARGETS.get(sel_field, sel_field)
+            hit = item.provenance.get(key) == "selector"
+            self.stats.inc_value(f"newsindex/coverage/selector_{sel_field}", 1 if hit else 0)
         self.stats.inc_value("newsindex/coverage/body_chars", len(item.body or ""))
 
     def flush(self) -> None:

@@ -73,7 +73,8 @@ def test_broken_selector_fails_drift_once_with_one_alert(data_dir: Path, tmp_pat
         sources = tmp_path / "sources"
         sources.mkdir()
         yaml_text = source_yaml(demo_server.base_url)
-        (sources / "demo.yaml").write_text(yaml_text, encoding="utf-8")
+        (sources / "demo.yaml").write_text(yaml_text + "selectors:\n  byline: '.byline, .meta, strong'\n",
+                                           encoding="utf-8")
         monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
         env = {"NEWSINDEX_ALERT_WEBHOOK": receiver.url}
         first = newsindex("crawl", "demo", "--json", env=env)
@@ -86,8 +87,8 @@ def test_broken_selector_fails_drift_once_with_one_alert(data_dir: Path, tmp_pat
         time.sleep(0.5)
         assert len(receiver.bodies) == 1
         alert = receiver.bodies[0]
-        assert alert["source"] == "demo" and "drift_authors" in {c["name"] for c in alert["failed"]}
-        assert "MONITOR FAILED source=demo check=drift_authors" in second.stderr
+        assert alert["source"] == "demo" and "drift_selector_byline" in {c["name"] for c in alert["failed"]}
+        assert "MONITOR FAILED source=demo check=drift_selector_byline" in second.stderr
         health = newsindex("health", "--json", check=False)
         assert health.returncode == 1
         assert json_lines(health.stdout)[-1]["failing_monitors"][0]["source"] == "demo"

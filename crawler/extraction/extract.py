@@ -412,6 +412,8 @@ def extract_article(
             parsed = normalize_byline("; ".join(dict.fromkeys(texts)))
             persons, orgs = parsed["authors"], parsed["organizations"]
             prov["authors"] = SELECTOR
+    if sels.get("byline") and not persons:
+        warnings.append("selector matched nothing: byline")
     if not persons and ld and ld.get("author"):
         p, o = _ld_people(ld.get("author"))
         orgs += o
