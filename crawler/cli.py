@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gzip
 import json
 import logging
@@ -53,13 +52,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
             for n, line in enumerate(f, 1):
                 if not line.strip():
                     continue
+                entry: Any = None
                 try:
                     entry = json.loads(line)
                     out = _extract_one(entry["path"], entry.get("url"), rules)
                     out["path"] = entry["path"]
                 except Exception as exc:  # noqa: BLE001 - one bad page never stops the manifest
-                    out = {"path": (entry.get("path") if isinstance(entry, dict) else None) if "entry" in dir() else None,
-                           "error": f"{type(exc).__name__}: {exc}"[:500], "line": n}
+                    path = entry.get("path") if isinstance(entry, dict) else None
+                    out = {"path": path, "error": f"{type(exc).__name__}: {exc}"[:500], "line": n}
                 _print_json(out)
                 sys.stdout.flush()
         return 0

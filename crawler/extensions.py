@@ -28,14 +28,14 @@ logger = logging.getLogger(__name__)
 def _iso(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).isoformat()
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
     return None
 
 
 def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, reason: str) -> dict[str, Any]:
     """A run record from a Scrapy stats dict (pure)."""
-    start, end = stats.get("start_time"), stats.get("finish_time") or dt.datetime.now(dt.timezone.utc)
+    start, end = stats.get("start_time"), stats.get("finish_time") or dt.datetime.now(dt.UTC)
     by_status = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("downloader/response_status_count/")}
     exceptions = {k.split("/", 2)[-1]: v for k, v in stats.items()
                   if k.startswith("downloader/exception_type_count/")}
@@ -49,7 +49,8 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
             coverage[key.rsplit("/", 1)[-1]] = round(value / n, 4)
     indexed = stats.get("newsindex/items/indexed", 0)
     spooled = stats.get("newsindex/items/spooled", 0)
-    duration = (end - start).total_seconds() if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) else None
+    timed = isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
+    duration = (end - start).total_seconds() if timed else None
     return {
         "run_id": run_id,
         "source": source,

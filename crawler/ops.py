@@ -53,7 +53,7 @@ def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[st
     from indexer.spool import DeadLetters, Spool
 
     cfg = cfg or load_config()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     report: dict[str, Any] = {"backend": cfg.backend}
     spool_docs, spool_bytes = Spool(cfg.spool_dir).size()
     report["spool"] = {"documents": spool_docs, "bytes": spool_bytes}

@@ -122,7 +122,7 @@ def run_scheduler(source_ids: list[str], concurrency: int, port: int, once_for: 
     print(f"scheduler: {len(sources)} sources, concurrency {concurrency}, metrics on "
           f"http://127.0.0.1:{server.server_address[1]}/metrics", flush=True)
     rng = random.Random()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     due = {sid: next_run(s.schedule or "", now, rng) for sid, s in sources.items()}
     running: dict[str, subprocess.Popen] = {}
     stop = threading.Event()
@@ -158,7 +158,7 @@ def run_scheduler(source_ids: list[str], concurrency: int, port: int, once_for: 
             stop.set()
             break
         reap()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for sid in sorted(due, key=lambda s: due[s]):
             if due[sid] > now or len(running) >= concurrency:
                 continue
@@ -177,7 +177,7 @@ def run_scheduler(source_ids: list[str], concurrency: int, port: int, once_for: 
         stop.wait(0.5)
     for proc in running.values():
         proc.send_signal(signal.SIGTERM)
-    for sid, proc in list(running.items()):
+    for proc in list(running.values()):
         try:
             proc.wait(timeout=120)
         except subprocess.TimeoutExpired:

@@ -30,7 +30,8 @@ class SQLiteSeenStore:
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         with self.db:
-            self.db.execute("CREATE TABLE IF NOT EXISTS seen (source TEXT, url TEXT, at REAL, PRIMARY KEY (source, url))")
+            self.db.execute("CREATE TABLE IF NOT EXISTS seen "
+                            "(source TEXT, url TEXT, at REAL, PRIMARY KEY (source, url))")
 
     @staticmethod
     def _key(url: str) -> str:

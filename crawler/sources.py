@@ -128,7 +128,8 @@ def parse_source(data: Any, path: str, source_id: str | None = None) -> Source:
             try:
                 re.compile(rx)
             except re.error as exc:
-                raise SourceConfigError(path, f"article_url_patterns.{key}", f"valid regular expressions ({exc})")
+                raise SourceConfigError(path, f"article_url_patterns.{key}",
+                                        f"valid regular expressions ({exc})") from None
     selectors = data.get("selectors") or {}
     _expect(isinstance(selectors, dict), path, "selectors", f"a mapping of {SELECTOR_FIELDS} to CSS/XPath")
     for key, value in selectors.items():

@@ -229,6 +229,8 @@ def _ensure_user() -> tuple[int, int]:
     try:
         pw = pwd.getpwnam(ES_USER)
     except KeyError:
+        pw = None
+    if pw is None:
         useradd = shutil.which("useradd") or "/usr/sbin/useradd"
         proc = subprocess.run([useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ES_USER],
                               capture_output=True, text=True)
@@ -239,7 +241,7 @@ def _ensure_user() -> tuple[int, int]:
 
 
 def _chown_tree(root: Path, uid: int, gid: int) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         os.chown(dirpath, uid, gid)
         for name in filenames:
             os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)

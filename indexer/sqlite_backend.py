@@ -111,7 +111,8 @@ class SQLiteBackend:
             (doc_id, source_id, doc.get("section"), doc.get("language"), doc.get("published_at"), version, payload),
         )
         self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
-        for author in dict.fromkeys(a.casefold() for a in (doc.get("authors") or []) + (doc.get("organizations") or [])):
+        credited = (doc.get("authors") or []) + (doc.get("organizations") or [])
+        for author in dict.fromkeys(a.casefold() for a in credited):
             self.db.execute("INSERT OR IGNORE INTO article_authors(id, author) VALUES (?, ?)", (doc_id, author))
         stems = analyzed_fields(doc)
         self.db.execute("DELETE FROM articles_fts WHERE id = ?", (doc_id,))
@@ -175,8 +176,8 @@ class SQLiteBackend:
             where.append("a.published_at <= ?")
             params.append(req.until_dt.isoformat())
         if req.has_text:
-            base = (f"FROM articles_fts f JOIN articles a ON a.id = f.id "
-                    f"WHERE articles_fts MATCH ?")
+            base = ("FROM articles_fts f JOIN articles a ON a.id = f.id "
+                    "WHERE articles_fts MATCH ?")
             params = [self._match_expression(req)] + params
             score = f"-bm25(articles_fts, 0, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
         else:

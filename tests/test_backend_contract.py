@@ -191,7 +191,7 @@ def test_delete_by_source(loaded: Any) -> None:
 
 
 def test_run_records(backend: Any) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for i in range(3):
         backend.write_run({"run_id": f"r{i}", "source": "s1", "started_at": (now + dt.timedelta(minutes=i)).isoformat(),
                            "finish_reason": "finished", "items_stored": i, "coverage": {"authors": 0.5}})

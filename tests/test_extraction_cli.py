@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.demo_site.site import SEED_AUTHOR, build_articles, render_article
-from crawler.extraction import extract_article
 from crawler.exceptions import ExtractionError
+from crawler.extraction import extract_article
 from tests.helpers import json_lines, newsindex
 
 SEED_TEXT = (Path(__file__).resolve().parent.parent / "crawler" / "demo_site" / "seed.txt").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from crawler.normalize.dates import not_before, parse_date
 
-NOW = dt.datetime(2021, 8, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2021, 8, 1, 12, 0, tzinfo=dt.UTC)
 
 # (text, source tz, expected UTC ISO or None)
 CASES = [
@@ -122,7 +122,7 @@ def test_unknown_zone_falls_back_to_utc() -> None:
 
 
 def test_updated_never_before_published() -> None:
-    pub = dt.datetime(2021, 7, 29, 10, tzinfo=dt.timezone.utc)
+    pub = dt.datetime(2021, 7, 29, 10, tzinfo=dt.UTC)
     assert not_before(pub - dt.timedelta(hours=1), pub) is None
     assert not_before(pub + dt.timedelta(hours=1), pub) == pub + dt.timedelta(hours=1)
     assert not_before(None, pub) is None
@@ -141,7 +141,7 @@ def test_never_raises_always_aware(text: str, tz: str | None) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.datetimes(min_value=dt.datetime(1995, 1, 1), max_value=dt.datetime(2021, 7, 31),
-                    timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=5, minutes=30)),
+                    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30)),
                                                dt.timezone(dt.timedelta(hours=-8))])))
 def test_iso_roundtrip(value: dt.datetime) -> None:
     value = value.replace(microsecond=0)

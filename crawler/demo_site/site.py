@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 PER_PAGE = 8
 SEED_SLUG = "china-taliban-tianjin-meeting"
 SEED_AUTHOR = "Norvisi Mawunyegah"
-SEED_PUBLISHED = dt.datetime(2021, 7, 29, 10, 15, tzinfo=dt.timezone.utc)
+SEED_PUBLISHED = dt.datetime(2021, 7, 29, 10, 15, tzinfo=dt.UTC)
 
 _PLACES = [
     ("Kabul", "Afghanistan"), ("Nairobi", "Kenya"), ("Lima", "Peru"), ("Hanoi", "Vietnam"), ("Oslo", "Norway"),
@@ -96,7 +96,7 @@ def build_articles() -> list[DemoArticle]:
     rng = random.Random(20210729)
     arts = [_seed_article()]
     themes = ["wp", "jsonld", "minimal"]
-    base = dt.datetime(2021, 7, 28, 6, 0, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2021, 7, 28, 6, 0, tzinfo=dt.UTC)
     for i, (city, country) in enumerate(_PLACES):
         topic, things, body, _ = _TOPICS[i % len(_TOPICS)]
         ctx = {"city": city, "country": country, "topic": topic, "things": things, "body": body,

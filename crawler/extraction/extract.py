@@ -38,7 +38,7 @@ from crawler.exceptions import ExtractionError
 from crawler.extraction import xpaths as X
 from crawler.normalize.bylines import normalize_byline
 from crawler.normalize.dates import DateResult, not_before, parse_date
-from crawler.normalize.language import declared_language, detect_language
+from crawler.normalize.language import detect_language
 from crawler.normalize.text import clean_line, clean_text, word_count
 from crawler.normalize.urls import resolve_canonical
 
@@ -347,7 +347,7 @@ def extract_article(
     listed_date: str | None = None,
 ) -> Article:
     """Extract an :class:`Article` from a page's HTML. Raises ExtractionError only for non-pages."""
-    now = fetched_at or dt.datetime.now(dt.timezone.utc)
+    now = fetched_at or dt.datetime.now(dt.UTC)
     tree = parse_html(html)
     prov: dict[str, str] = {}
     warnings: list[str] = []
@@ -359,7 +359,7 @@ def extract_article(
     canonical_href = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or _first_meta(meta, ["og:url"])
     canonical = resolve_canonical(url, canonical_href) or url
     art = Article(url=url, canonical_url=canonical, id=article_id(canonical), source_id=rules.id,
-                  source_name=rules.name, fetched_at=now.astimezone(dt.timezone.utc).isoformat(),
+                  source_name=rules.name, fetched_at=now.astimezone(dt.UTC).isoformat(),
                   run_id=run_id)
 
     # title

@@ -20,9 +20,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as du_parser
-from dateutil import tz as du_tz
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MIN_YEAR = 1990
 DEFAULT_MAX_FUTURE = dt.timedelta(hours=2)
 

@@ -123,7 +123,7 @@ class NewsSpider(scrapy.Spider):
         if not self.recrawl and self._seen(key):
             self._stat("newsindex/discovery/already_seen")
             return None
-        if too_old(listed_date, self.source.max_article_age_days, dt.datetime.now(dt.timezone.utc)):
+        if too_old(listed_date, self.source.max_article_age_days, dt.datetime.now(dt.UTC)):
             self._drop("too_old", url)
             return None
         self._stat("newsindex/discovery/article_requests")
@@ -206,7 +206,8 @@ class NewsSpider(scrapy.Spider):
         if not entries:
             self._drop("invalid_feed", response.url)
         for link, date in entries:
-            if self._allowed(link) and (not (self.source.allow or self.source.deny) or self.source.is_article_url(link)):
+            patterned = bool(self.source.allow or self.source.deny)
+            if self._allowed(link) and (not patterned or self.source.is_article_url(link)):
                 req = self.article_request(link, listed_date=date)
                 if req:
                     yield req
@@ -269,7 +270,7 @@ class NewsSpider(scrapy.Spider):
             html=text,
             source_id=self.source.id,
             source_name=self.source.name,
-            fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(),
+            fetched_at=dt.datetime.now(dt.UTC).isoformat(),
             run_id=self.run_id,
             status=response.status,
             section_hint=response.meta.get("section_hint"),
