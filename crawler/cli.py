@@ -119,7 +119,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         found, errors = load_all(cfg.sources_dir)
         for err in errors:
             print(f"skipping broken source file: {err}", file=sys.stderr)
-        ids += [s for s in sorted(found) if found[s].schedule or True]
+        ids += sorted(found)
     for sid in ids:
         try:
             get_source(sid, cfg.sources_dir)

@@ -268,8 +268,8 @@ def _strip_chrome(paragraphs: list[str], title: str | None) -> tuple[list[str], 
         near_edge = i < 3 or i >= n - 3
         m = X.BYLINE_LINE_RE.match(p) if near_edge and len(p) < 160 else None
         if m:
-            credit = m.group("name") or m.group("name2") or m.group("name3")
-            if normalize_byline(credit)["authors"] or normalize_byline(credit)["organizations"]:
+            credited = normalize_byline(m.group("name") or m.group("name2") or m.group("name3"))
+            if credited["authors"] or credited["organizations"]:
                 byline = byline or p
                 continue
         if near_edge and X.DATELINE_RE.match(p):
