@@ -23,6 +23,9 @@ def run_crawls(jobs: list[dict[str, Any]], overrides: dict[str, Any] | None = No
     from crawler.spiders.news import NewsSpider
 
     settings = project_settings(overrides)
+    slots = politeness_slots(jobs)
+    if slots:
+        settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
     import logging
 
     level = settings.get("LOG_LEVEL", "WARNING")
@@ -41,3 +44,34 @@ def run_crawls(jobs: list[dict[str, Any]], overrides: dict[str, Any] | None = No
         process.crawl(crawler, **kwargs)
     process.start()
     return [dict(c.stats.get_stats()) if c.stats else {} for c in crawlers]
+
+
+def politeness_slots(jobs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per-domain download slots (Scrapy's DOWNLOAD_SLOTS) from each source's politeness overrides."""
+    from pathlib import Path
+
+    from crawler import config as runtime_config
+    from crawler.exceptions import SourceConfigError
+    from crawler.sources import get_source, load_file
+
+    slots: dict[str, dict[str, float]] = {}
+    for job in jobs:
+        try:
+            if job.get("source_file"):
+                source = load_file(Path(job["source_file"]))
+            elif job.get("source"):
+                source = get_source(job["source"], runtime_config.load().sources_dir)
+            else:
+                continue
+        except SourceConfigError:
+            continue  # the spider reports the broken file itself
+        pol = source.politeness
+        slot: dict[str, float] = {}
+        if pol.download_delay is not None:
+            slot["delay"] = float(pol.download_delay)
+        if pol.concurrent_requests_per_domain:
+            slot["concurrency"] = int(pol.concurrent_requests_per_domain)
+        if slot:
+            for domain in source.allowed_domains:
+                slots[domain] = slot
+    return slots

@@ -72,11 +72,6 @@ class NewsSpider(scrapy.Spider):
         else:
             raise ValueError("news spider needs -a source=<id>, -a source_file=<path> or -a start_urls=<urls>")
         self.zero_config = self.source.path == "<zero-config>"
-        # per-source politeness overrides; Scrapy's download slots read these spider attributes
-        if self.source.politeness.download_delay is not None:
-            self.download_delay = float(self.source.politeness.download_delay)
-        if self.source.politeness.concurrent_requests_per_domain:
-            self.max_concurrent_requests = int(self.source.politeness.concurrent_requests_per_domain)
         self.allowed_domains = list(self.source.allowed_domains)
         self.recrawl = str(recrawl).lower() in ("1", "true", "yes")
         self.run_id = run_id or f"{self.source.id}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-" \
