@@ -141,9 +141,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 print(f"newsindex crawl: source {sid} is already being crawled by another process", file=sys.stderr)
                 return 75
             locks.append(lock)
-    results = run_crawls(jobs, _crawl_overrides(args))
-    for lock in locks:
-        lock.release()
+    try:
+        results = run_crawls(jobs, _crawl_overrides(args))
+    finally:
+        for lock in locks:
+            lock.release()
     failed = 0
     for stats in results:
         summary = _summary(stats)

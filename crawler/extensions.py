@@ -49,6 +49,9 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
             coverage[key.rsplit("/", 1)[-1]] = round(value / n, 4)
     indexed = stats.get("newsindex/items/indexed", 0)
     spooled = stats.get("newsindex/items/spooled", 0)
+    skipped_older = stats.get("newsindex/items/skipped_older", 0)
+    stored = indexed + spooled + skipped_older
+    already_seen = stats.get("newsindex/discovery/already_seen", 0)
     timed = isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
     duration = (end - start).total_seconds() if timed else None
     return {
@@ -73,11 +76,10 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
         "items_indexed": indexed,
         "items_rejected": stats.get("newsindex/items/rejected", 0),
         "items_spooled": spooled,
-        "items_skipped_older": stats.get("newsindex/items/skipped_older", 0),
-        "items_stored": indexed + spooled + stats.get("newsindex/items/skipped_older", 0),
-        "already_seen": stats.get("newsindex/discovery/already_seen", 0),
-        "articles_found": indexed + spooled + stats.get("newsindex/items/skipped_older", 0)
-        + stats.get("newsindex/discovery/already_seen", 0),
+        "items_skipped_older": skipped_older,
+        "items_stored": stored,
+        "already_seen": already_seen,
+        "articles_found": stored + already_seen,
         "duplicates": stats.get("newsindex/items/near_duplicates", 0) + dropped.get("duplicate_id", 0),
         "coverage": coverage,
         "mean_body_chars": round(stats.get("newsindex/coverage/body_chars", 0) / n, 1) if n else 0.0,

@@ -38,6 +38,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _found(record: dict[str, Any]) -> int:
+    """Articles a run found: stored now + already seen (records written before that field: stored)."""
+    return int(record.get("articles_found", record.get("items_stored", 0)))
+
+
 def _check(name: str, passed: bool, observed: Any, threshold: Any) -> dict[str, Any]:
     return {"name": name, "passed": bool(passed), "observed": observed, "threshold": threshold}
 
@@ -48,7 +53,7 @@ def evaluate(record: dict[str, Any], history: list[dict[str, Any]], overrides: d
     t = dict(DEFAULTS)
     t.update(overrides or {})
     checks = []
-    items = record.get("articles_found", record.get("items_stored", 0))
+    items = _found(record)
     checks.append(_check("min_items", items >= t["min_items"], items, t["min_items"]))
     requests = max(1, record.get("requests", 0))
     errors = record.get("responses_error", 0) + record.get("exceptions", 0)
@@ -68,11 +73,11 @@ def evaluate(record: dict[str, Any], history: list[dict[str, Any]], overrides: d
     drop_ratio = round(dropped / (dropped + passed), 4) if dropped + passed else 0.0
     checks.append(_check("max_drop_ratio", drop_ratio <= t["max_drop_ratio"], drop_ratio, t["max_drop_ratio"]))
     good = [r for r in history if r.get("finish_reason") == "finished"
-            and r.get("articles_found", r.get("items_stored", 0)) > 0
+            and _found(r) > 0
             and r.get("run_id") != record.get("run_id")][: int(t["drift_runs"])]
     ratio_th = float(t["drift_ratio"])
     if good:
-        base_items = statistics.median(r.get("articles_found", r.get("items_stored", 0)) for r in good)
+        base_items = statistics.median(_found(r) for r in good)
         floor = round(base_items * ratio_th, 4)
         checks.append(_check("drift_items", items >= floor, items, floor))
     with_items = [r for r in good if r.get("items_scraped", 0) > 0]

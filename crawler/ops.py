@@ -46,6 +46,11 @@ def _age_limit_s(schedule: str | None, now: dt.datetime) -> float | None:
     return 2 * (b - a).total_seconds() + 600
 
 
+def _failing(source: str, run: dict[str, Any]) -> dict[str, Any]:
+    return {"source": source, "run_id": run.get("run_id"),
+            "checks": [c["name"] for c in run.get("monitors", []) if not c["passed"]]}
+
+
 def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """healthy: store up, nothing stale, failing or waiting; degraded: any of those; down: no store."""
     from crawler.sources import load_all
@@ -88,8 +93,7 @@ def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[st
     for sid, src in sorted(sources.items()):
         history = by_source.get(sid, [])
         if history and history[0].get("monitor_status") == "failed":
-            failing.append({"source": sid, "run_id": history[0].get("run_id"),
-                            "checks": [c["name"] for c in history[0].get("monitors", []) if not c["passed"]]})
+            failing.append(_failing(sid, history[0]))
         limit = _age_limit_s(src.schedule, now)
         if limit is None:
             continue
@@ -106,8 +110,7 @@ def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[st
                           "stale": age > limit}
     for sid, r in by_source.items():
         if sid not in sources and r and r[0].get("monitor_status") == "failed":
-            failing.append({"source": sid, "run_id": r[0].get("run_id"),
-                            "checks": [c["name"] for c in r[0].get("monitors", []) if not c["passed"]]})
+            failing.append(_failing(sid, r[0]))
     report["sources"] = freshness
     report["failing_monitors"] = failing
     if spool_docs:
