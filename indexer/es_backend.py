@@ -27,6 +27,8 @@ from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row
 RUNS_INDEX = "news-crawl-runs"
 MAX_DOC_BYTES = 10 * 1024 * 1024
 TRANSIENT_STATUS = {429, 500, 502, 503, 504}
+BULK_THREADS = 2
+BULK_CHUNK = 250
 RESULT_SOURCE = ["id", "url", "title", "authors", "organizations", "published_at", "source", "section",
                  "language", "body"]
 
@@ -172,7 +174,7 @@ class ElasticsearchBackend:
         for doc in docs:
             if not doc.get("id"):
                 report.rejected.append((doc, "document without id"))
-            elif len(json.dumps(doc, default=str)) > MAX_DOC_BYTES:
+            elif _text_bytes(doc) > MAX_DOC_BYTES:
                 report.rejected.append((doc, f"document too large (> {MAX_DOC_BYTES} bytes)"))
             else:
                 pending.append(doc)
@@ -203,9 +205,11 @@ class ElasticsearchBackend:
         index = self.alias
         by_id = {d["id"]: d for d in docs}
         actions = (bulk_action(d, index) for d in docs)
-        for ok, item in helpers.streaming_bulk(
-            self.client, actions, chunk_size=500, max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False,
-            raise_on_exception=False, max_retries=0,
+        # parallel_bulk builds the next chunk's actions (stemming, serialization) in its feeder thread
+        # while BULK_THREADS requests are in flight, so Python work and indexing overlap
+        for ok, item in helpers.parallel_bulk(
+            self.client, actions, thread_count=BULK_THREADS, chunk_size=BULK_CHUNK, queue_size=BULK_THREADS,
+            max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False, raise_on_exception=False,
         ):
             info = item.get("index", {})
             doc = by_id.get(info.get("_id"), {})
@@ -315,6 +319,14 @@ class ElasticsearchBackend:
         except NotFoundError:
             return []
         return [dict(h["_source"]) for h in resp["hits"]["hits"]]
+
+
+def _text_bytes(doc: dict[str, Any]) -> int:
+    """UTF-8 size of a document's strings; encodes only when the cheap bound (4 bytes/char) is over the limit."""
+    texts = [v for v in doc.values() if isinstance(v, str)]
+    if sum(map(len, texts)) * 4 <= MAX_DOC_BYTES:
+        return 0
+    return sum(len(v.encode("utf-8", "replace")) for v in texts)
 
 
 def _version_number(index_name: str) -> int:

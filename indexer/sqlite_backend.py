@@ -18,7 +18,8 @@ from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     source TEXT,
     section TEXT,
     language TEXT,
@@ -32,8 +33,9 @@ CREATE TABLE IF NOT EXISTS article_authors (
     id TEXT NOT NULL, author TEXT NOT NULL, PRIMARY KEY (id, author)
 );
 CREATE INDEX IF NOT EXISTS article_authors_author ON article_authors(author);
+-- full-text rows use the article's pk as their rowid, so replacing one is an indexed lookup
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    id UNINDEXED, title_stem, text_stem, tokenize = 'unicode61 remove_diacritics 0'
+    title_stem, text_stem, tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE TABLE IF NOT EXISTS crawl_runs (
     run_id TEXT PRIMARY KEY, source TEXT, started_at TEXT, record TEXT NOT NULL
@@ -41,6 +43,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started_at);
 """
 TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+SCHEMA_VERSION = 1
 
 
 def _fts_quote(token: str) -> str:
@@ -65,7 +68,13 @@ class SQLiteBackend:
     # -------------------------------------------------------------- lifecycle
     def init(self) -> None:
         with self._lock, self.db:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            exists = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
+            if exists and version != SCHEMA_VERSION:
+                raise BackendUnavailable(f"{self.path} was written by an older newsindex (schema {version}, "
+                                         f"need {SCHEMA_VERSION}): move it away and recrawl or replay")
             self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def ping(self) -> bool:
         try:
@@ -96,35 +105,37 @@ class SQLiteBackend:
         if not doc_id or not isinstance(doc_id, str):
             raise ValueError("document without id")
         version = version_of(doc)
-        row = self.db.execute("SELECT version FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        row = self.db.execute("SELECT version, pk FROM articles WHERE id = ?", (doc_id,)).fetchone()
         if row and row[0] > version:
             report.skipped_older += 1
             return
         src = doc.get("source") or {}
         source_id = src.get("id") if isinstance(src, dict) else str(src)
         payload = json.dumps(doc, ensure_ascii=False)
-        self.db.execute(
+        rowid = self.db.execute(
             "INSERT INTO articles(id, source, section, language, published_at, version, doc) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source=excluded.source, "
             "section=excluded.section, language=excluded.language, published_at=excluded.published_at, "
-            "version=excluded.version, doc=excluded.doc",
+            "version=excluded.version, doc=excluded.doc RETURNING pk",
             (doc_id, source_id, doc.get("section"), doc.get("language"), doc.get("published_at"), version, payload),
-        )
+        ).fetchone()[0]
         self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
         credited = (doc.get("authors") or []) + (doc.get("organizations") or [])
         for author in dict.fromkeys(a.casefold() for a in credited):
             self.db.execute("INSERT OR IGNORE INTO article_authors(id, author) VALUES (?, ?)", (doc_id, author))
         stems = analyzed_fields(doc)
-        self.db.execute("DELETE FROM articles_fts WHERE id = ?", (doc_id,))
-        self.db.execute("INSERT INTO articles_fts(id, title_stem, text_stem) VALUES (?, ?, ?)",
-                        (doc_id, stems["title_stem"], stems["text_stem"]))
+        if row:
+            self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[1],))
+        self.db.execute("INSERT INTO articles_fts(rowid, title_stem, text_stem) VALUES (?, ?, ?)",
+                        (rowid, stems["title_stem"], stems["text_stem"]))
         report.indexed += 1
 
     def delete_by_source(self, source: str) -> int:
         with self._lock, self.db:
-            ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE source = ?", (source,))]
-            for doc_id in ids:
-                self.db.execute("DELETE FROM articles_fts WHERE id = ?", (doc_id,))
+            rows = self.db.execute("SELECT id, pk FROM articles WHERE source = ?", (source,)).fetchall()
+            ids = [r[0] for r in rows]
+            for doc_id, rowid in rows:
+                self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
                 self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
             self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
         return len(ids)
@@ -176,10 +187,9 @@ class SQLiteBackend:
             where.append("a.published_at <= ?")
             params.append(req.until_dt.isoformat())
         if req.has_text:
-            base = ("FROM articles_fts f JOIN articles a ON a.id = f.id "
-                    "WHERE articles_fts MATCH ?")
+            base = "FROM articles_fts f JOIN articles a ON a.pk = f.rowid WHERE articles_fts MATCH ?"
             params = [self._match_expression(req)] + params
-            score = f"-bm25(articles_fts, 0, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
+            score = f"-bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
         else:
             base = "FROM articles a WHERE 1=1"
             score = "NULL"

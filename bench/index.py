@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Indexing throughput: (a) raw `_bulk` ceiling, (b) the newsindex Elasticsearch path, (c) the embedded store.
+
+    NEWSINDEX_ES_URL=http://127.0.0.1:9200 python bench/index.py [--docs 50000] [--batch 500]
+
+(a) sends the very same documents (with the stemmed fields newsindex adds) pre-serialized as NDJSON with
+plain `_bulk` requests of the same size and as many in flight as newsindex uses;
+(b) goes through ElasticsearchBackend.upsert (bulk actions built per document,
+stemming, version checks, the official bulk helper) in batches as the indexing pipeline flushes them;
+(c) SQLiteBackend.upsert. Each ES run writes a fresh index; prints docs/s and the ratio b/a.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.corpus import load  # noqa: E402
+from crawler.config import load as load_config  # noqa: E402
+from indexer.base import analyzed_fields, version_of  # noqa: E402
+from indexer.es_backend import BULK_CHUNK, BULK_THREADS, ElasticsearchBackend  # noqa: E402
+from indexer.sqlite_backend import SQLiteBackend  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=50000)
+    ap.add_argument("--batch", type=int, default=1000, help="documents per pipeline flush")
+    ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    args = ap.parse_args()
+    url = os.environ.get("NEWSINDEX_ES_URL")
+    if not url:
+        print("set NEWSINDEX_ES_URL (e.g. NEWSINDEX_ES_URL=$(newsindex dev-es start))")
+        return 2
+    docs = load(args.docs, args.data)
+    size = sum(len(d["body"]) for d in docs) / len(docs)
+    print(f"{len(docs)} articles, mean body {size:.0f} chars")
+    cfg = load_config({"NEWSINDEX_ES_URL": url})
+
+    # (a) raw ceiling: pre-serialized NDJSON, plain _bulk requests
+    raw = ElasticsearchBackend(cfg, alias="bench-raw")
+    raw.init()
+    index = raw.current_index()
+    bodies = []
+    for i in range(0, len(docs), BULK_CHUNK):
+        lines = []
+        for d in docs[i:i + BULK_CHUNK]:
+            src = dict(d)
+            src.update(analyzed_fields(d))
+            lines.append(json.dumps({"index": {"_index": index, "_id": d["id"], "version": version_of(d),
+                                               "version_type": "external_gte"}}))
+            lines.append(json.dumps(src, ensure_ascii=False))
+        bodies.append(("\n".join(lines) + "\n").encode())
+    def send(body: bytes) -> None:
+        resp = raw.client.perform_request("POST", "/_bulk", body=body,
+                                          headers={"content-type": "application/x-ndjson",
+                                                   "accept": "application/json"})
+        assert not resp.body["errors"], "raw bulk reported errors"
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(BULK_THREADS) as pool:  # as many requests in flight as newsindex uses
+        list(pool.map(send, bodies))
+    raw.refresh()
+    a = len(docs) / (time.perf_counter() - t)
+    assert raw.count() == len(docs)
+
+    # (b) the newsindex ES path
+    ours = ElasticsearchBackend(cfg, alias="bench-newsindex")
+    ours.init()
+    t = time.perf_counter()
+    for i in range(0, len(docs), args.batch):
+        report = ours.upsert(docs[i:i + args.batch])
+        assert report.indexed == len(docs[i:i + args.batch]) and not report.rejected
+    ours.refresh()
+    b = len(docs) / (time.perf_counter() - t)
+    assert ours.count() == len(docs)
+
+    # (c) embedded
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteBackend(Path(tmp) / "bench.sqlite3")
+        t = time.perf_counter()
+        for i in range(0, len(docs), args.batch):
+            store.upsert(docs[i:i + args.batch])
+        c = len(docs) / (time.perf_counter() - t)
+        assert store.count() == len(docs)
+        store.close()
+    for es in (raw, ours):
+        es.client.options(ignore_status=404).indices.delete(index=f"{es.alias}-v*")
+        es.client.options(ignore_status=404).indices.delete_index_template(name=es.alias)
+        es.close()
+    print(f"{'path':<34} {'docs/s':>9}")
+    print(f"{'(a) raw _bulk (pre-serialized)':<34} {a:>9.0f}")
+    print(f"{'(b) newsindex Elasticsearch path':<34} {b:>9.0f}")
+    print(f"{'(c) newsindex embedded (SQLite)':<34} {c:>9.0f}")
+    print(f"ratio b/a = {b / a:.2f} (target >= 0.8)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
