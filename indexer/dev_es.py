@@ -35,7 +35,8 @@ DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 @dataclass
 class DevES:
-    root: Path  # .cache/dev-es
+    root: Path  # .cache/dev-es: the unpacked distribution (shared by every instance)
+    instance: Path | None = None  # data, logs and state of this server; default <root>/run
 
     @property
     def home(self) -> Path:
@@ -43,11 +44,11 @@ class DevES:
 
     @property
     def run_dir(self) -> Path:
-        return self.root / "run"
+        return self.instance or self.root / "run"
 
     @property
     def state_file(self) -> Path:
-        return self.root / "dev-es.json"
+        return self.run_dir.with_name(self.run_dir.name + ".json")
 
     # ---------------------------------------------------------------- prerequisites
     def find_java(self) -> Path:
@@ -110,18 +111,19 @@ class DevES:
         return _healthy(st["url"]), st["url"]
 
     # ---------------------------------------------------------------- start / stop
-    def start(self, timeout: float = 180.0) -> str:
+    def start(self, timeout: float = 180.0, port: int | None = None, keep_data: bool = False) -> str:
+        """Start (or return the running server's URL). ``keep_data`` restarts on the previous data,
+        ``port`` binds a given HTTP port (a restart that clients find at the same URL)."""
         running, url = self.status()
         if running and url:
             return url
-        self.stop()
+        self.stop(wipe=not keep_data)
         java = self.find_java()
         home = self.fetch()
-        shutil.rmtree(self.run_dir, ignore_errors=True)
         data, logs, tmp = self.run_dir / "data", self.run_dir / "logs", self.run_dir / "tmp"
         for d in (data, logs, tmp):
             d.mkdir(parents=True, exist_ok=True)
-        http_port, transport_port = _free_port(), _free_port()
+        http_port, transport_port = port or _free_port(), _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "JAVA_"))}
         env.update({"ES_JAVA_HOME": str(java), "ES_JAVA_OPTS": f"-Xms{HEAP} -Xmx{HEAP}", "ES_TMPDIR": str(tmp),
                     "HOME": str(self.run_dir)})
@@ -134,8 +136,9 @@ class DevES:
         user_kw: dict = {}
         if os.geteuid() == 0:
             uid, gid = _ensure_user()
-            _chown_tree(self.root, uid, gid)
-            _make_traversable(self.root)
+            for tree in {self.root, self.run_dir}:
+                _chown_tree(tree, uid, gid)
+                _make_traversable(tree)
             user_kw = {"user": uid, "group": gid, "extra_groups": []}
         log = (self.run_dir / "console.log").open("ab")
         proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -161,8 +164,8 @@ class DevES:
         except OSError:
             return "(no log)"
 
-    def stop(self, timeout: float = 60.0) -> bool:
-        """Stop the server and remove its data; True if one was running."""
+    def stop(self, timeout: float = 60.0, wipe: bool = True) -> bool:
+        """Stop the server (and remove its data unless ``wipe`` is false); True if one was running."""
         st = self._state()
         was = False
         if st and _alive(st["pid"]):
@@ -175,7 +178,8 @@ class DevES:
                 _kill_group(st["pid"], signal.SIGKILL)
                 time.sleep(1)
         self.state_file.unlink(missing_ok=True)
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+        if wipe:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
         return was
 
 

@@ -102,6 +102,14 @@ CASES = [
     ("<a href='/x'>Jane Doe</a>", ["Jane Doe"], []),
     ("Jane&nbsp;Doe", ["Jane Doe"], []),
     ("Jane Doe\nJohn Roe", ["Jane Doe", "John Roe"], []),
+    ("Guardian staff reporter", [], ["Guardian staff reporter"]),
+    ("Le Figaro et AFP", [], ["Le Figaro", "AFP"]),
+    ("Par Le Figaro avec AFP Publié il y a 2 heures", [], ["Le Figaro", "AFP"]),
+    ("Deutsche Welle", [], ["Deutsche Welle"]),
+    ("Salzburger Nachrichten", [], ["Salzburger Nachrichten"]),
+    ("Marine Le Pen", ["Marine Le Pen"], []),
+    ("Von Anna Müller mit Material von dpa", ["Anna Müller"], ["dpa"]),
+    ("Senior Correspondent for Asia", [], []),
 ]
 
 

@@ -71,3 +71,59 @@ def test_spool_keeps_what_was_not_delivered(tmp_path: Path) -> None:
     assert spool.size()[0] == 10
     assert spool.replay(lambda docs: [], batch=4) == 10
     assert spool.size() == (0, 0)
+
+
+def test_cluster_stopped_mid_crawl_restart_and_replay(tmp_path: Path, data_dir: Path, monkeypatch, es_url: str) -> None:
+    """A second real Elasticsearch is stopped while a crawl writes to it, then restarted on its data:
+    after replay every demo article is in the index exactly once and nothing was dead-lettered."""
+    import subprocess
+    import sys
+    import time
+
+    from crawler.demo_site.site import DemoServer, source_yaml
+    from indexer.dev_es import DevES, default_root
+
+    dev = DevES(default_root(), instance=tmp_path / "es-restart")
+    url = dev.start()
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        with DemoServer(delay=0.25) as slow:
+            sources = tmp_path / "sources"
+            sources.mkdir()
+            (sources / "demo.yaml").write_text(source_yaml(slow.base_url), encoding="utf-8")
+            monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
+            env = {"NEWSINDEX_ES_URL": url, "NEWSINDEX_ES_INDEX": "restart"}
+            backend = ElasticsearchBackend(load(env), alias="restart")
+            backend.init()
+            import os
+
+            proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "demo", "--json"],
+                                    env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and backend.count() < 3:
+                time.sleep(0.5)
+                backend.refresh()
+            before = backend.count()
+            assert before >= 3
+            backend.close()
+            dev.stop(wipe=False)  # the cluster goes away mid-crawl
+            out, err = proc.communicate(timeout=600)
+            summary = json_lines(out)[-1]
+            assert summary["items_spooled"] > 0, (summary, err[-2000:])
+        assert dev.start(port=port, keep_data=True) == url  # back, same URL, same data
+        out = newsindex("replay", env=env)
+        assert "still waiting" in out.stdout and " 0 still waiting" in out.stdout
+        backend = ElasticsearchBackend(load(env), alias="restart")
+        backend.refresh()
+        from crawler.article import article_id
+        from crawler.demo_site.site import build_articles
+
+        expected = {article_id(slow.base_url + a.path) for a in build_articles()}
+        expected |= {article_id(slow.base_url + p) for p in ("/world/2021/07/23/latin1-story",
+                                                             "/world/2021/07/24/truncated-story")}
+        assert set(backend.ids()) == expected and backend.count() == len(expected)
+        backend.close()
+        assert DeadLetters(data_dir / "dead-letter.jsonl").count() == 0
+    finally:
+        dev.stop()

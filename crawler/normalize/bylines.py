@@ -42,7 +42,9 @@ _ORG_WORDS = re.compile(
     r"redazione|redactie|press|media|times|post|journal|tribune|herald|gazette|telegraph|guardian|"
     r"network|online|digital|editorial|editors|wire|wires|service|services|group|correspondents|"
     r"reporters|magazine|radio|tv|television|channel|daily|weekly|international|foundation|institute|"
-    r"university|ministry|council|association|company|inc|ltd|llc|gmbh|sa)\b",
+    r"university|ministry|council|association|company|inc|ltd|llc|gmbh|sa|nachrichten|zeitung|rundschau|"
+    r"kurier|anzeiger|tagblatt|allgemeine|welle|rundfunk|presse|stampa|corriere|gazzetta|diario|periódico|"
+    r"periodico|jornal|krant|dagblad|avis)\b",
     re.I,
 )
 _TITLE_WORDS = re.compile(
@@ -57,7 +59,7 @@ _TITLE_WORDS = re.compile(
 )
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:story|words|text|article|report|reporting|written|posted|published|compiled|"
-    r"photos?|video|interview|analysis|commentary|opinion|an?\s+\w+\s+by)\s+)?"
+    r"photos?|video|interview|analysis|commentary|opinion|material|mit material|an?\s+\w+\s+by)\s+)?"
     r"(?:by|from|author|authors|autor|autorin|auteur|autore|par|von|por|di|door|de|texto|text|"
     r"reportage|reporter|bylined?)\s*[:\-–—]?\s+",
     re.I,
@@ -71,7 +73,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 _HANDLE = re.compile(r"(^|\s)@\w+")
 _DATEISH = re.compile(
-    r"\b(updated|published|posted|modified|\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|(jan|feb|mar|apr|may|jun|"
+    r"\b(updated|published|posted|modified|publié|publie|mis à jour|veröffentlicht|aktualisiert|publicado|"
+    r"actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|il y a|"
+    r"\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|(jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b.*$",
     re.I,
 )
@@ -79,7 +83,7 @@ _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes)\.?\s+(read|lesen|lec
 _PLACE = re.compile(r"\s+(?:in|from|aus|en|em|a|à|in)\s+(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*\s*$")
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i)\b)\s*"
+    r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
 )
 _PARENS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
 _FORBIDDEN = re.compile(r"\b(by|story|written|updated|published|min read|read more|share)\b", re.I)
@@ -115,6 +119,10 @@ def _recase(name: str) -> str:
     return name
 
 
+_TITLE_GLUE = {"staff", "of", "for", "the", "and", "&", "at", "on"}
+_ARTICLE_LEAD = re.compile(r"^(the|le|la|les|der|die|das|el|il|lo|los|las|het)\s+\S", re.I)
+
+
 def _org(piece: str) -> str | None:
     key = piece.lower().strip(" .")
     key = re.sub(r"^the\s+", "the ", key)
@@ -122,7 +130,7 @@ def _org(piece: str) -> str | None:
         return AGENCIES[key]
     if re.sub(r"\s+staff$", "", key) in AGENCIES:
         return AGENCIES[re.sub(r"\s+staff$", "", key)]
-    if _ORG_WORDS.search(piece):
+    if _ORG_WORDS.search(piece) or _ARTICLE_LEAD.match(piece):  # "Le Figaro", "Der Spiegel", "The Hindu"
         return " ".join(piece.split())
     return None
 
@@ -194,7 +202,7 @@ def _normalize(text: object) -> Byline:
         for raw in _SPLIT.split(segment):
             if raw is None:
                 continue
-            piece = _clean_piece(_PLACE.sub("", raw))
+            piece = _clean_piece(_PLACE.sub("", _LEAD_IN.sub("", raw)))
             if not piece:
                 continue
             org = _org(piece)
@@ -210,7 +218,11 @@ def _normalize(text: object) -> Byline:
 
 
 def _looks_like_title_only(piece: str) -> bool:
-    return bool(_TITLE_WORDS.search(piece)) and not _org_only(piece)
+    """A job title ("Staff Writer", "Senior Correspondent"), not an outlet credit ("Guardian staff reporter")."""
+    if not _TITLE_WORDS.search(piece) or _org_only(piece):
+        return False
+    rest = [w for w in piece.split() if not _TITLE_WORDS.fullmatch(w) and w.lower() not in _TITLE_GLUE]
+    return not (_ORG_WORDS.search(piece) and rest)
 
 
 def _org_only(piece: str) -> bool:

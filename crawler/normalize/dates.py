@@ -107,7 +107,8 @@ _UNIT_SECONDS = {
 }
 _DAY_WORDS = {"today": 0, "yesterday": 1, "aujourd'hui": 0, "hier": 1, "heute": 0, "gestern": 1, "hoy": 0,
               "ayer": 1, "hoje": 0, "ontem": 1, "oggi": 0, "ieri": 1, "vandaag": 0, "gisteren": 1}
-_TIME_RE = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*(am|pm)\b|T\d{2}", re.I)
+# a time of day: 14:05, 14h05, 3 pm, T14, "14.05 Uhr" - but not the "28.04" of a dotted date
+_TIME_RE = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*(am|pm)\b|T\d{2}|\d{1,2}\.\d{2}\s*uhr\b", re.I)
 _TZ_WORD = re.compile(r"\b([A-Z]{1,5})\b\s*$")
 
 
@@ -125,6 +126,7 @@ def _offset(hours: float) -> dt.timezone:
 
 
 def _translate(text: str) -> str:
+    text = re.sub(r"(\d{1,2})\.(\d{2})\s*uhr\b", r"\1:\2", text, flags=re.I)  # 14.05 Uhr
     text = _WEEKDAYS.sub(" ", text)
     out = []
     for token in re.split(r"(\W+)", text):
