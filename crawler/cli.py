@@ -282,8 +282,8 @@ def cmd_dev_es(args: argparse.Namespace) -> int:
     elif args.action == "stop":
         print("stopped" if dev.stop() else "not running")
     else:
-        running, url = dev.status()
-        print(f"running {url}" if running else "not running")
+        running, status_url = dev.status()
+        print(f"running {status_url}" if running else "not running")
         return 0 if running else 3
     return 0
 

@@ -52,8 +52,8 @@ def build_record(stats: dict[str, Any], run_id: str, source: str, spider: str, r
     skipped_older = stats.get("newsindex/items/skipped_older", 0)
     stored = indexed + spooled + skipped_older
     already_seen = stats.get("newsindex/discovery/already_seen", 0)
-    timed = isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
-    duration = (end - start).total_seconds() if timed else None
+    duration = (end - start).total_seconds() \
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) else None
     return {
         "run_id": run_id,
         "source": source,

@@ -64,7 +64,7 @@ class OffsiteRedirectMiddleware:
 
             from scrapy.exceptions import IgnoreRequest
 
-            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+            target = urljoin(request.url, (response.headers.get(b"Location") or b"").decode("latin-1"))
             host = (urlsplit(target).hostname or "").lower()
             domains = getattr(spider, "allowed_domains", None) or []
             if domains and not any(host == d or host.endswith("." + d) for d in domains):

@@ -79,8 +79,8 @@ def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[st
     assert backend is not None
     sources, errors = load_all(cfg.sources_dir)
     report["source_file_errors"] = [str(e) for e in errors]
-    freshness = {}
-    failing = []
+    freshness: dict[str, dict[str, Any]] = {}
+    failing: list[dict[str, Any]] = []
     try:
         runs = backend.list_runs(None, 500)
     except Exception:  # noqa: BLE001
@@ -108,9 +108,9 @@ def health(cfg: Config | None = None, now: dt.datetime | None = None) -> dict[st
         age = (now - last).total_seconds()
         freshness[sid] = {"last_success": last.isoformat(), "age_s": round(age), "max_age_s": round(limit),
                           "stale": age > limit}
-    for sid, r in by_source.items():
-        if sid not in sources and r and r[0].get("monitor_status") == "failed":
-            failing.append(_failing(sid, r[0]))
+    for sid, history in by_source.items():
+        if sid not in sources and history and history[0].get("monitor_status") == "failed":
+            failing.append(_failing(sid, history[0]))
     report["sources"] = freshness
     report["failing_monitors"] = failing
     if spool_docs:

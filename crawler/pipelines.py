@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -21,6 +21,9 @@ from crawler.extraction.extract import NO_RULES, SiteRules, extract_article
 from crawler.fingerprint import FingerprintStore, simhash
 from crawler.normalize.text import clean_line, clean_text, word_count
 from crawler.seen import SeenStore, open_seen_store
+
+if TYPE_CHECKING:
+    from indexer.base import Backend
 
 logger = logging.getLogger(__name__)
 COVERAGE_FIELDS = ("title", "body", "authors", "published_at", "language", "section")
@@ -157,7 +160,7 @@ class IndexingPipeline(_Base):
         self.buffer: list[dict[str, Any]] = []
         self.buffer_bytes = 0
         self.last_flush = time.monotonic()
-        self.backend = None
+        self.backend: Backend | None = None
         self.seen: SeenStore | None = None
 
     def open_spider(self) -> None:
@@ -177,11 +180,12 @@ class IndexingPipeline(_Base):
 
     def _replay_spool(self) -> None:
         waiting, _ = self.spool.size()
-        if not waiting or self.backend is None:
+        backend = self.backend
+        if not waiting or backend is None:
             return
         from indexer.replay import deliver
 
-        done = self.spool.replay(lambda docs: deliver(self.backend, docs, self.dead, self.stats))
+        done = self.spool.replay(lambda docs: deliver(backend, docs, self.dead, self.stats))
         self.stats.inc_value("newsindex/spool/replayed", done)
         logger.info("replayed %d spooled documents", done)
 

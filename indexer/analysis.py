@@ -49,6 +49,22 @@ _STEM_CACHE: dict[str, dict[str, str]] = {}
 _STEM_CACHE_MAX = 200_000  # words per language; the cache is dropped and rebuilt past this
 
 
+def _stems_of(lang: str | None):
+    """A cached one-word stemmer for ``lang`` (shares stem_text's cache)."""
+    s = _stemmer(lang or "")
+    if not s:
+        return lambda tok: tok
+    cache = _STEM_CACHE.setdefault(lang or "", {})
+
+    def one(tok: str) -> str:
+        got = cache.get(tok)
+        if got is None:
+            got = cache[tok] = s.stemWord(tok)
+        return got
+
+    return one
+
+
 def stem_text(text: str | None, lang: str | None) -> str:
     """Whitespace-joined stems of ``text`` in ``lang`` (identity for unsupported languages)."""
     s = _stemmer(lang or "")
@@ -111,12 +127,15 @@ def highlight(body: str | None, terms: list[str], phrases: list[list[str]], lang
     for t in terms + [w for p in phrases for w in p]:
         wanted.update(term_variants(t))
         wanted.add(stem(fold(t), lang))
-    flat = " ".join(body.split())
+    flat = " ".join(body[:50_000].split())
+    stems = _stems_of(lang)
     spans = []
     for m in _TOKEN.finditer(flat):
         tok = fold(m.group(0))
-        if tok in wanted or stem(tok, lang) in wanted:
+        if tok in wanted or stems(tok) in wanted:
             spans.append((m.start(), m.end()))
+            if len(spans) > 40:
+                break
     if not spans:
         return flat[:width] + ("…" if len(flat) > width else "")
     start = max(0, spans[0][0] - width // 3)

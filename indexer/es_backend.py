@@ -181,13 +181,12 @@ class ElasticsearchBackend:
         attempt = 0
         while pending:
             retry: list[dict[str, Any]] = []
+            last_error: Exception | None = None
             try:
                 self._send(pending, report, retry)
             except (TransportError, ConnectionError) as exc:
                 retry = pending
                 last_error = exc
-            else:
-                last_error = None
             if not retry:
                 break
             attempt += 1
@@ -295,7 +294,7 @@ class ElasticsearchBackend:
             sort = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
         try:
             resp = self.client.search(index=self.alias, query=self.build_query(req), sort=sort, from_=req.offset,
-                                      size=req.limit, track_total_hits=True, _source=RESULT_SOURCE,
+                                      size=req.limit, track_total_hits=True, source_includes=RESULT_SOURCE,
                                       track_scores=True)
         except NotFoundError:
             return {"total": 0, "results": []}

@@ -22,12 +22,14 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT NOT NULL UNIQUE,
     source TEXT,
     section TEXT,
+    section_key TEXT,
     language TEXT,
     published_at TEXT,
     version INTEGER NOT NULL,
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_section ON articles(section_key, published_at);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
 CREATE TABLE IF NOT EXISTS article_authors (
     id TEXT NOT NULL, author TEXT NOT NULL, PRIMARY KEY (id, author)
@@ -43,7 +45,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, started_at);
 """
 TITLE_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _fts_quote(token: str) -> str:
@@ -61,6 +63,8 @@ class SQLiteBackend:
             self.db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
+            self.db.execute("PRAGMA mmap_size=268435456")  # reads straight from the OS page cache
         except (sqlite3.Error, OSError) as exc:
             raise BackendUnavailable(f"cannot open the embedded store {self.path}: {exc}") from None
         self.init()
@@ -113,11 +117,12 @@ class SQLiteBackend:
         source_id = src.get("id") if isinstance(src, dict) else str(src)
         payload = json.dumps(doc, ensure_ascii=False)
         rowid = self.db.execute(
-            "INSERT INTO articles(id, source, section, language, published_at, version, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source=excluded.source, "
-            "section=excluded.section, language=excluded.language, published_at=excluded.published_at, "
-            "version=excluded.version, doc=excluded.doc RETURNING pk",
-            (doc_id, source_id, doc.get("section"), doc.get("language"), doc.get("published_at"), version, payload),
+            "INSERT INTO articles(id, source, section, section_key, language, published_at, version, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source=excluded.source, "
+            "section=excluded.section, section_key=excluded.section_key, language=excluded.language, "
+            "published_at=excluded.published_at, version=excluded.version, doc=excluded.doc RETURNING pk",
+            (doc_id, source_id, doc.get("section"), (doc.get("section") or "").casefold() or None,
+             doc.get("language"), doc.get("published_at"), version, payload),
         ).fetchone()[0]
         self.db.execute("DELETE FROM article_authors WHERE id = ?", (doc_id,))
         credited = (doc.get("authors") or []) + (doc.get("organizations") or [])
@@ -161,19 +166,19 @@ class SQLiteBackend:
             variants = analysis.term_variants(term, req.lang)
             parts.append("(" + " OR ".join(_fts_quote(v) for v in variants) + ")")
         for words in req.phrases:
-            variants = analysis.phrase_variants(words, req.lang)
-            parts.append("(" + " OR ".join(_fts_quote(" ".join(v)) for v in variants) + ")")
+            phrases = analysis.phrase_variants(words, req.lang)
+            parts.append("(" + " OR ".join(_fts_quote(" ".join(v)) for v in phrases) + ")")
         return " AND ".join(parts)
 
     def search(self, req: SearchRequest) -> dict[str, Any]:
         req = req.prepared()
-        where, params = [], []  # type: ignore[var-annotated]
+        where, params = ["1=1"], []  # type: ignore[var-annotated]
         if req.source:
             where.append("a.source = ?")
             params.append(req.source)
         if req.section:
-            where.append("a.section = ? COLLATE NOCASE")
-            params.append(req.section)
+            where.append("a.section_key = ?")
+            params.append(req.section.casefold())
         if req.lang:
             where.append("a.language = ?")
             params.append(req.lang)
@@ -186,24 +191,49 @@ class SQLiteBackend:
         if req.until_dt:
             where.append("a.published_at <= ?")
             params.append(req.until_dt.isoformat())
+        by_date = "a.published_at IS NULL, a.published_at DESC, a.id"
+        filtered = len(where) > 1
+        bm25 = f"-bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
+        if req.has_text and not filtered and req.sort == "relevance":
+            # text alone, ranked: FTS5 ranks and pages by itself; the total is a cheap match count
+            match = self._match_expression(req)
+            try:
+                total = self.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                        [match]).fetchone()[0]
+                page = self.db.execute(f"SELECT rowid, {bm25} AS score, 0 FROM articles_fts WHERE articles_fts "
+                                       f"MATCH ? ORDER BY score DESC, rowid LIMIT ? OFFSET ?",
+                                       [match, req.limit, req.offset]).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise QueryError(f"search failed: {exc}") from None
+            return self._results(page, total, req)
         if req.has_text:
-            base = "FROM articles_fts f JOIN articles a ON a.pk = f.rowid WHERE articles_fts MATCH ?"
-            params = [self._match_expression(req)] + params
-            score = f"-bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT})"
+            # the full-text match runs first (materialized), the filters then apply to its few rows
+            head = (f"WITH m AS MATERIALIZED (SELECT rowid AS pk, {bm25} AS score FROM articles_fts "
+                    f"WHERE articles_fts MATCH ?) "
+                    f"SELECT a.pk, m.score, count(*) OVER () FROM m JOIN articles a ON a.pk = m.pk")
+            params = [self._match_expression(req), *params]
+            order = f"m.score DESC, {by_date}" if req.sort == "relevance" else by_date
         else:
-            base = "FROM articles a WHERE 1=1"
-            score = "NULL"
-        if where:
-            base += " AND " + " AND ".join(where)
-        order = ("score DESC, a.published_at DESC, a.id" if req.sort == "relevance" and req.has_text
-                 else "a.published_at IS NULL, a.published_at DESC, a.id")
+            head = "SELECT a.pk, NULL, count(*) OVER () FROM articles a"
+            order = by_date
+        sql = f"{head} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?"
         try:
-            total = self.db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
-            rows = self.db.execute(f"SELECT a.doc, {score} AS score {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                                   [*params, req.limit, req.offset]).fetchall()
+            page = self.db.execute(sql, [*params, req.limit, req.offset]).fetchall()
+            if page:
+                total = page[0][2]
+            else:  # past the last page: the window count is not there, count on its own
+                count_sql = sql.replace("count(*) OVER ()", "1").split(" ORDER BY ")[0]
+                total = self.db.execute(f"SELECT count(*) FROM ({count_sql})", params).fetchone()[0]
         except sqlite3.OperationalError as exc:
             raise QueryError(f"search failed: {exc}") from None
-        results = [result_row(json.loads(doc), score, req) for doc, score in rows]
+        return self._results(page, total, req)
+
+    def _results(self, page: list[tuple[int, float | None, int]], total: int, req: SearchRequest) -> dict[str, Any]:
+        """Load the documents of one page of (pk, score, _) rows, in order."""
+        marks = ",".join("?" * len(page))
+        docs = dict(self.db.execute(f"SELECT pk, doc FROM articles WHERE pk IN ({marks})",
+                                    [pk for pk, _, _ in page]).fetchall()) if page else {}
+        results = [result_row(json.loads(docs[pk]), score, req) for pk, score, _ in page]
         return {"total": int(total), "results": results}
 
     # -------------------------------------------------------------- run records

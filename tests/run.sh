@@ -21,4 +21,8 @@ if [ -z "${NEWSINDEX_ES_URL:-}" ]; then
   echo "Elasticsearch at $NEWSINDEX_ES_URL"
 fi
 export NEWSINDEX_TESTS_REQUIRE_ES=1
+if [ "$#" -eq 0 ]; then  # the full run also holds the code to the house rules
+  "$PY" -m ruff check .
+  "$PY" -m mypy
+fi
 "$PY" -m pytest "$@"

@@ -110,6 +110,8 @@ CASES = [
     ("Marine Le Pen", ["Marine Le Pen"], []),
     ("Von Anna Müller mit Material von dpa", ["Anna Müller"], ["dpa"]),
     ("Senior Correspondent for Asia", [], []),
+    ("Montag", [], []),
+    ("Jane Doe, Monday", ["Jane Doe"], []),
 ]
 
 

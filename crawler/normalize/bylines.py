@@ -86,7 +86,14 @@ _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
 )
 _PARENS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
-_FORBIDDEN = re.compile(r"\b(by|story|written|updated|published|min read|read more|share)\b", re.I)
+_FORBIDDEN = re.compile(
+    r"\b(by|story|written|updated|published|min read|read more|share|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|january|february|march|"
+    r"april|june|july|august|september|october|november|december|januar|februar|märz|juni|juli|oktober|"
+    r"dezember|janvier|février|avril|juillet|août|septembre|octobre|novembre|décembre)\b",
+    re.I,
+)
 _LOWER_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "des", "la", "le",
                     "bin", "bint", "al", "el", "ibn", "ter", "ten", "dos", "das", "zu", "y"}
 

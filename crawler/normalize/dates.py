@@ -209,8 +209,8 @@ def _parse(value: object, tz: str | None, now: dt.datetime | None, max_future: d
     elif now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     if isinstance(value, dt.datetime):
-        parsed, date_only = value, False
-        text = value.isoformat()
+        parsed: dt.datetime | None = value
+        date_only, text = False, value.isoformat()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         parsed = _epoch(str(int(value)))
         if parsed is None:

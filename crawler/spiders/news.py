@@ -237,7 +237,7 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ articles
     def _usable(self, response: Response) -> bool:
-        ctype = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if ctype and ctype not in HTML_TYPES:
             self._drop("non_html", response.url)
             return False
