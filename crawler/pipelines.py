@@ -162,6 +162,8 @@ class IndexingPipeline(_Base):
         self.last_flush = time.monotonic()
         self.backend: Backend | None = None
         self.seen: SeenStore | None = None
+        self.down_pause = s.getfloat("NEWSINDEX_STORE_DOWN_PAUSE", 30.0)
+        self.down_until = 0.0
 
     def open_spider(self) -> None:
         from indexer.backends import open_backend
@@ -221,8 +223,10 @@ class IndexingPipeline(_Base):
             return
         from indexer.replay import deliver
 
-        if self.backend is not None:
+        if self.backend is not None and time.monotonic() >= self.down_until:
             left = deliver(self.backend, docs, self.dead, self.stats)
+            if left:  # unreachable after its retries: spool directly for a while instead of stalling the crawl
+                self.down_until = time.monotonic() + self.down_pause
         else:
             left = docs
         if left:

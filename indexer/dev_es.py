@@ -31,6 +31,9 @@ ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VER
 ES_USER = "newsindex-es"
 HEAP = "512m"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+# Servers started by this process: kept referenced (the server outlives the call that started it)
+# and reaped by stop(), so no zombie or "subprocess still running" is left behind.
+_STARTED: dict[int, subprocess.Popen] = {}
 
 
 @dataclass
@@ -140,9 +143,10 @@ class DevES:
                 _chown_tree(tree, uid, gid)
                 _make_traversable(tree)
             user_kw = {"user": uid, "group": gid, "extra_groups": []}
-        log = (self.run_dir / "console.log").open("ab")
-        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, cwd=str(self.run_dir), **user_kw)
+        with (self.run_dir / "console.log").open("ab") as log:  # the child keeps its own descriptor
+            proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True, cwd=str(self.run_dir), **user_kw)
+        _STARTED[proc.pid] = proc
         url = f"http://127.0.0.1:{http_port}"
         self.state_file.write_text(json.dumps({"pid": proc.pid, "url": url}))
         deadline = time.monotonic() + timeout
@@ -177,6 +181,11 @@ class DevES:
             if _alive(st["pid"]):
                 _kill_group(st["pid"], signal.SIGKILL)
                 time.sleep(1)
+        if st and st["pid"] in _STARTED:
+            try:
+                _STARTED.pop(st["pid"]).wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
         self.state_file.unlink(missing_ok=True)
         if wipe:
             shutil.rmtree(self.run_dir, ignore_errors=True)
