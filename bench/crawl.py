@@ -128,6 +128,7 @@ print(json.dumps({"items": crawler.stats.get_value("item_scraped_count", 0), "se
 
 FULL = r'''
 import json, resource, sys, time
+sys.path.insert(0, ".")
 from crawler.runner import run_crawls
 t = time.perf_counter()
 stats = run_crawls([{"source_file": sys.argv[1]}], json.loads(sys.argv[2]))[0]
@@ -142,8 +143,14 @@ SETTINGS = {"LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED":
 
 
 def run_child(code: str, args: list[str], env: dict[str, str]) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
-                          cwd=str(HERE.parent))
+    # a real file: Scrapy inspects the source of spider callbacks
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(code)
+    try:
+        proc = subprocess.run([sys.executable, f.name, *args], capture_output=True, text=True, env=env,
+                              cwd=str(HERE.parent))
+    finally:
+        os.unlink(f.name)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")

@@ -8,20 +8,31 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
+
 _WORD = re.compile(r"\w+", re.UNICODE)
+_MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
 BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one band exactly
 
 
 def simhash(text: str | None, n: int = 3) -> int | None:
-    words = [w.casefold() for w in _WORD.findall(text or "")]
+    words = _WORD.findall(text.casefold()) if text else []
     if len(words) < n:
         return None
-    weights = [0] * 64
-    for i in range(len(words) - n + 1):
-        h = int.from_bytes(hashlib.blake2b(" ".join(words[i:i + n]).encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    # hash each distinct word once (stable across processes), then combine n consecutive word hashes
+    # into a shingle hash with vectorized multiply/rotate/xor steps
+    table = {w: int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in set(words)}
+    h = np.fromiter((table[w] for w in words), dtype=np.uint64, count=len(words))
+    count = len(words) - n + 1
+    shingles = np.zeros(count, dtype=np.uint64)
+    for k in range(n):
+        part = h[k:k + count] * _MIX[k]
+        shingles = (shingles << np.uint64(23)) | (shingles >> np.uint64(41))  # rotate left by 23
+        shingles ^= part ^ (part >> np.uint64(29))
+    # one row of 64 bits per shingle (most significant first); a bit is set where most rows have it
+    bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > bits.shape[0]
+    return int.from_bytes(np.packbits(majority).tobytes(), "big")
 
 
 def distance(a: int, b: int) -> int:
@@ -36,6 +47,7 @@ class FingerprintStore:
         self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # a lost fingerprint only misses one duplicate mark
         with self.db:
             self.db.execute("CREATE TABLE IF NOT EXISTS fp (id TEXT PRIMARY KEY, source TEXT, hash TEXT, "
                             "b0 INT, b1 INT, b2 INT, b3 INT)")

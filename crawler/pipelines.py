@@ -233,11 +233,8 @@ class IndexingPipeline(_Base):
             self.spool.append(left)
             self.stats.inc_value("newsindex/items/spooled", len(left))
             logger.warning("store unavailable: %d articles spooled to %s", len(left), self.spool.dir)
-        for doc in docs:
-            if self.seen is not None:
-                self.seen.add(doc["url"])
-                if doc.get("canonical_url"):
-                    self.seen.add(doc["canonical_url"])
+        if self.seen is not None:
+            self.seen.add_many([u for doc in docs for u in (doc["url"], doc.get("canonical_url")) if u])
         waiting, nbytes = self.spool.size()
         self.stats.set_value("newsindex/spool/documents", waiting)
         self.stats.set_value("newsindex/spool/bytes", nbytes)

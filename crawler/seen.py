@@ -18,6 +18,7 @@ from crawler.normalize.urls import canonicalize_url
 class SeenStore(Protocol):
     def seen(self, url: str) -> bool: ...
     def add(self, url: str) -> None: ...
+    def add_many(self, urls: list[str]) -> None: ...
     def count(self) -> int: ...
     def close(self) -> None: ...
 
@@ -29,6 +30,9 @@ class SQLiteSeenStore:
         self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL: durable across a killed process; a power loss may forget the last URLs (they are refetched,
+        # and upserts by id keep the index free of duplicates)
+        self.db.execute("PRAGMA synchronous=NORMAL")
         with self.db:
             self.db.execute("CREATE TABLE IF NOT EXISTS seen "
                             "(source TEXT, url TEXT, at REAL, PRIMARY KEY (source, url))")
@@ -44,9 +48,13 @@ class SQLiteSeenStore:
         return row is not None
 
     def add(self, url: str) -> None:
+        self.add_many([url])
+
+    def add_many(self, urls: list[str]) -> None:
+        now = time.time()
         with self._lock, self.db:
-            self.db.execute("INSERT OR IGNORE INTO seen(source, url, at) VALUES (?, ?, ?)",
-                            (self.source_id, self._key(url), time.time()))
+            self.db.executemany("INSERT OR IGNORE INTO seen(source, url, at) VALUES (?, ?, ?)",
+                                [(self.source_id, self._key(u), now) for u in urls])
 
     def count(self) -> int:
         with self._lock:

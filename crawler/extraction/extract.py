@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -245,9 +246,39 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     return title
 
 
-def _similar(a: str, b: str) -> bool:
-    ka, kb = re.sub(r"\W+", "", a.casefold()), re.sub(r"\W+", "", b.casefold())
-    return bool(ka) and bool(kb) and (ka == kb or ka in kb or kb in ka)
+_TITLE_SEP = re.compile(r"^\s*(\||-|–|—|:|：|·|•|::|»|«|ㅣ)")
+
+
+def _title_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _vote_title(candidates: list[tuple[str, float, str]]) -> tuple[str, str] | None:
+    """The headline most of the page's own title sources agree on: (layer, text).
+
+    Candidates are (layer, weight, text) in order of preference (visible h1, JSON-LD headline, og:title,
+    twitter:title, <title>, other meta titles). A candidate that is another one plus a separator and a
+    tail ("Headline | Site", "Headline – DW – 28.04.2023") counts as that shorter one. Ties go to the
+    earlier candidate.
+    """
+    texts = [t for _, _, t in candidates]
+    trimmed = []
+    for layer, weight, text in candidates:
+        key = _title_key(text)
+        for other in texts:
+            okey = _title_key(other)
+            if okey and len(okey) < len(key) and key.startswith(okey) and \
+                    _TITLE_SEP.match(text[len(other):] if text.startswith(other) else text[len(okey):]):
+                text, key = other, okey
+        trimmed.append((layer, weight, text, key))
+    votes: dict[str, float] = {}
+    for _, weight, _, key in trimmed:
+        votes[key] = votes.get(key, 0.0) + weight
+    best = None
+    for layer, _, text, key in trimmed:  # earliest candidate of the best-voted key
+        if best is None or votes[key] > votes[best[2]]:
+            best = (layer, text, key)
+    return (best[0], best[1]) if best else None
 
 
 # ---------------------------------------------------------------- body
@@ -368,30 +399,22 @@ def extract_article(
         pub_name = _ld_text(ld["publisher"].get("name"))
         if pub_name:
             site_names.append(pub_name)
-    h1s = [clean_line(h.text_content()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if 3 <= len(h) <= 400]
-    html_title = clean_line(tree.findtext(".//title") or "")
-    og_title = _first_meta(meta, X.META_TITLE)
-    ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
     title = None
     if sels.get("title"):
         title = next((t for t in map(_node_text, _select(tree, sels["title"])) if t), None)
         prov["title"] = SELECTOR
-    if not title:
-        refs = [t for t in (ld_title, og_title, html_title) if t]
-        match = next((h for h in h1s if any(_similar(h, r) for r in refs)), None)
-        if match:
-            title, prov["title"] = match, GENERIC
-        elif ld_title:
-            title, prov["title"] = ld_title, STRUCTURED
-        elif og_title:
-            title, prov["title"] = og_title, META
-        elif h1s:
-            title, prov["title"] = h1s[0], GENERIC
-        elif html_title:
-            title, prov["title"] = html_title, GENERIC
     if title:
         title = _strip_site_suffix(clean_line(title), site_names)
+    else:
+        h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1")) if 3 <= len(h) <= 400), None)
+        ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
+        candidates = [(GENERIC, 1.0, h1), (STRUCTURED, 1.0, ld_title),
+                      (META, 1.0, _first_meta(meta, ["og:title"])), (META, 0.5, _first_meta(meta, ["twitter:title"])),
+                      (GENERIC, 0.5, clean_line(tree.findtext(".//title") or ""))]
+        voted = _vote_title([(layer, weight, _strip_site_suffix(clean_line(text), site_names))
+                             for layer, weight, text in candidates if text and clean_line(text)])
+        if voted:
+            prov["title"], title = voted
     art.title = title or None
 
     # lead

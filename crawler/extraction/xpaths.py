@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 # <meta> names/properties per field, in order of preference.
-META_TITLE = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title", "title")
 META_AUTHOR = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
     "byl", "citation_author", "og:article:author", "twitter:creator", "cxenseparse:author",

@@ -26,7 +26,7 @@ def _identifier():
 def detect_language(text: str | None, declared: object = None, min_chars: int = 40) -> str | None:
     """ISO 639-1 code of ``text``; the declared language when the text is too short or unclear."""
     fallback = declared_language(declared)
-    sample = (text or "")[:3000]
+    sample = (text or "")[:1000]  # a paragraph is plenty for a character n-gram model, and 3x cheaper
     if len(sample.strip()) < min_chars:
         return fallback
     try:

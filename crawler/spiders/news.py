@@ -47,6 +47,21 @@ from crawler.sources import Source, get_source, load_file
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
+def fetchable(url: str) -> str:
+    """The URL to request: tracking parameters and fragment dropped, path left exactly as the site wrote it
+    (the canonical form, used as the dedupe key, also drops trailing slashes, which some servers 404 on)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from crawler.normalize.urls import is_tracking
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
 def zero_config_source(start_urls: list[str]) -> Source:
     hosts = sorted({(urlsplit(u).hostname or "") for u in start_urls} - {""})
     digest = hashlib.sha1(",".join(sorted(start_urls)).encode()).hexdigest()[:8]
@@ -124,7 +139,7 @@ class NewsSpider(scrapy.Spider):
             return None
         self._stat("newsindex/discovery/article_requests")
         # dont_filter: our own canonical-URL set dedupes; Scrapy's fingerprint would keep utm variants
-        return scrapy.Request(key, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+        return scrapy.Request(fetchable(url), callback=self.parse_article, errback=self.on_error, dont_filter=True,
                               meta={"listed_date": listed_date, "section_hint": section, "newsindex_article": True})
 
     def listing_request(self, url: str, callback, depth: int) -> scrapy.Request | None:
@@ -138,7 +153,7 @@ class NewsSpider(scrapy.Spider):
             return None
         self.requested.add(key)
         self.listing_pages += 1
-        return scrapy.Request(key, callback=callback, errback=self.on_error, dont_filter=True,
+        return scrapy.Request(fetchable(url), callback=callback, errback=self.on_error, dont_filter=True,
                               meta={"listing_depth": depth})
 
     # ------------------------------------------------------------ start
