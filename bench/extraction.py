@@ -152,6 +152,7 @@ def main() -> int:
             results[name] = {"meta": meta, "metrics": metrics}
         print()
         scorer.print_table(dataset, results)
+        sys.stdout.flush()
         if "newsindex" in results and "trafilatura" in results:
             speed = {n: r["meta"]["pages_per_second"] for n, r in results.items()}
             ratio = speed["newsindex"] / speed["trafilatura"]
