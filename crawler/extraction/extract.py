@@ -314,7 +314,7 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str) -> tuple[str, dict[str,
 
     doc = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, include_tables=True, with_metadata=False,
-        include_formatting=False, favor_precision=False, deduplicate=False,
+        include_formatting=False, favor_precision=True, deduplicate=False,
     )
     if not doc:
         return "", {}
