@@ -7,8 +7,10 @@ Zipf-like distribution); each article gets a 10-word title, ~650 words of body i
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import sys
@@ -67,6 +69,26 @@ def generate(n: int, data: Path, seed: int = 42) -> list[dict[str, Any]]:
                       word_count=len(body.split()), tags=rng.sample(SECTIONS, 2))
         docs.append(art.to_document())
     return docs
+
+
+def add_corpus_args(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--docs", type=int, default=50000, help="articles in the corpus")
+    ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+
+
+def es_url() -> str | None:
+    """The cluster the ES benchmarks use (NEWSINDEX_ES_URL), or None after telling how to get one."""
+    url = os.environ.get("NEWSINDEX_ES_URL")
+    if not url:
+        print("set NEWSINDEX_ES_URL (e.g. NEWSINDEX_ES_URL=$(newsindex dev-es start))")
+    return url
+
+
+def drop_alias(es: Any) -> None:
+    """Delete a benchmark alias's indices and template, and close the client."""
+    es.client.options(ignore_status=404).indices.delete(index=f"{es.alias}-v*")
+    es.client.options(ignore_status=404).indices.delete_index_template(name=es.alias)
+    es.close()
 
 
 def load(n: int, data: Path) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.corpus import load  # noqa: E402
+from bench.corpus import add_corpus_args, drop_alias, es_url, load  # noqa: E402
 from crawler.config import load as load_config  # noqa: E402
 from indexer.base import analyzed_fields, version_of  # noqa: E402
 from indexer.es_backend import BULK_CHUNK, BULK_THREADS, ElasticsearchBackend  # noqa: E402
@@ -33,13 +32,11 @@ from indexer.sqlite_backend import SQLiteBackend  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=50000)
+    add_corpus_args(ap)
     ap.add_argument("--batch", type=int, default=1000, help="documents per pipeline flush")
-    ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     args = ap.parse_args()
-    url = os.environ.get("NEWSINDEX_ES_URL")
+    url = es_url()
     if not url:
-        print("set NEWSINDEX_ES_URL (e.g. NEWSINDEX_ES_URL=$(newsindex dev-es start))")
         return 2
     docs = load(args.docs, args.data)
     size = sum(len(d["body"]) for d in docs) / len(docs)
@@ -94,9 +91,7 @@ def main() -> int:
         assert store.count() == len(docs)
         store.close()
     for es in (raw, ours):
-        es.client.options(ignore_status=404).indices.delete(index=f"{es.alias}-v*")
-        es.client.options(ignore_status=404).indices.delete_index_template(name=es.alias)
-        es.close()
+        drop_alias(es)
     print(f"{'path':<34} {'docs/s':>9}")
     print(f"{'(a) raw _bulk (pre-serialized)':<34} {a:>9.0f}")
     print(f"{'(b) newsindex Elasticsearch path':<34} {b:>9.0f}")

@@ -12,7 +12,6 @@ on Elasticsearch and < 100 ms embedded on this 2-core machine.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.corpus import SECTIONS, load  # noqa: E402
+from bench.corpus import SECTIONS, add_corpus_args, drop_alias, es_url, load  # noqa: E402
 from crawler.config import load as load_config  # noqa: E402
 from indexer.base import SearchRequest  # noqa: E402
 from indexer.es_backend import ElasticsearchBackend  # noqa: E402
@@ -72,13 +71,11 @@ def timed(backend, queries: list[SearchRequest]) -> tuple[float, float, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=50000)
+    add_corpus_args(ap)
     ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     args = ap.parse_args()
-    url = os.environ.get("NEWSINDEX_ES_URL")
+    url = es_url()
     if not url:
-        print("set NEWSINDEX_ES_URL (e.g. NEWSINDEX_ES_URL=$(newsindex dev-es start))")
         return 2
     docs = load(args.docs, args.data)
     queries = make_queries(docs, args.queries)
@@ -92,9 +89,7 @@ def main() -> int:
     try:
         rows["elasticsearch"] = timed(es, queries)
     finally:
-        es.client.options(ignore_status=404).indices.delete(index="bench-search-v*")
-        es.client.options(ignore_status=404).indices.delete_index_template(name="bench-search")
-        es.close()
+        drop_alias(es)
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteBackend(Path(tmp) / "bench.sqlite3")
         for i in range(0, len(docs), 1000):
