@@ -408,11 +408,11 @@ def extract_article(
     else:
         h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1")) if 3 <= len(h) <= 400), None)
         ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
-        candidates = [(GENERIC, 1.0, h1), (STRUCTURED, 1.0, ld_title),
+        title_sources = [(GENERIC, 1.0, h1), (STRUCTURED, 1.0, ld_title),
                       (META, 1.0, _first_meta(meta, ["og:title"])), (META, 0.5, _first_meta(meta, ["twitter:title"])),
                       (GENERIC, 0.5, clean_line(tree.findtext(".//title") or ""))]
         voted = _vote_title([(layer, weight, _strip_site_suffix(clean_line(text), site_names))
-                             for layer, weight, text in candidates if text and clean_line(text)])
+                             for layer, weight, text in title_sources if text and clean_line(text)])
         if voted:
             prov["title"], title = voted
     art.title = title or None
