@@ -7,13 +7,15 @@
 plain `_bulk` requests of the same size and as many in flight as newsindex uses;
 (b) goes through ElasticsearchBackend.upsert (bulk actions built per document,
 stemming, version checks, the official bulk helper) in batches as the indexing pipeline flushes them;
-(c) SQLiteBackend.upsert. Each ES run writes a fresh index; prints docs/s and the ratio b/a.
+(c) SQLiteBackend.upsert. (a) and (b) alternate for --rounds rounds, each into a fresh index;
+prints the median docs/s of each and the ratio of the medians b/a.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -25,6 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.corpus import add_corpus_args, drop_alias, es_url, load  # noqa: E402
 from crawler.config import load as load_config  # noqa: E402
+from indexer.analysis import clear_caches as analysis_cache_clear  # noqa: E402
 from indexer.base import analyzed_fields, version_of  # noqa: E402
 from indexer.es_backend import BULK_CHUNK, BULK_THREADS, ElasticsearchBackend  # noqa: E402
 from indexer.sqlite_backend import SQLiteBackend  # noqa: E402
@@ -34,6 +37,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_corpus_args(ap)
     ap.add_argument("--batch", type=int, default=1000, help="documents per pipeline flush")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating (a)/(b) rounds; medians are compared")
     args = ap.parse_args()
     url = es_url()
     if not url:
@@ -43,46 +47,66 @@ def main() -> int:
     print(f"{len(docs)} articles, mean body {size:.0f} chars")
     cfg = load_config({"NEWSINDEX_ES_URL": url})
 
-    # (a) raw ceiling: pre-serialized NDJSON, plain _bulk requests
-    raw = ElasticsearchBackend(cfg, alias="bench-raw")
-    raw.init()
-    index = raw.current_index()
-    bodies = []
-    for i in range(0, len(docs), BULK_CHUNK):
-        lines = []
-        for d in docs[i:i + BULK_CHUNK]:
-            src = dict(d)
-            src.update(analyzed_fields(d))
-            lines.append(json.dumps({"index": {"_index": index, "_id": d["id"], "version": version_of(d),
-                                               "version_type": "external_gte"}}))
-            lines.append(json.dumps(src, ensure_ascii=False))
-        bodies.append(("\n".join(lines) + "\n").encode())
-    def send(body: bytes) -> None:
-        resp = raw.client.perform_request("POST", "/_bulk", body=body,
-                                          headers={"content-type": "application/x-ndjson",
-                                                   "accept": "application/json"})
-        assert not resp.body["errors"], "raw bulk reported errors"
+    # (a) and (b) run in alternating order for --rounds rounds, each into a fresh index, and the medians are
+    # compared: on a shared 2-core machine one pass of each is at the mercy of whatever else runs.
+    def run_raw() -> float:
+        raw = ElasticsearchBackend(cfg, alias="bench-raw")
+        raw.init()
+        index = raw.current_index()
+        bodies = []
+        for i in range(0, len(docs), BULK_CHUNK):
+            lines = []
+            for d in docs[i:i + BULK_CHUNK]:
+                src = dict(d)
+                src.update(analyzed_fields(d))
+                lines.append(json.dumps({"index": {"_index": index, "_id": d["id"], "version": version_of(d),
+                                                   "version_type": "external_gte"}}))
+                lines.append(json.dumps(src, ensure_ascii=False))
+            bodies.append(("\n".join(lines) + "\n").encode())
 
-    t = time.perf_counter()
-    with ThreadPoolExecutor(BULK_THREADS) as pool:  # as many requests in flight as newsindex uses
-        list(pool.map(send, bodies))
-    raw.refresh()
-    a = len(docs) / (time.perf_counter() - t)
-    assert raw.count() == len(docs)
+        def send(body: bytes) -> None:
+            resp = raw.client.perform_request("POST", "/_bulk", body=body,
+                                              headers={"content-type": "application/x-ndjson",
+                                                       "accept": "application/json"})
+            assert not resp.body["errors"], "raw bulk reported errors"
 
-    # (b) the newsindex ES path
-    ours = ElasticsearchBackend(cfg, alias="bench-newsindex")
-    ours.init()
-    t = time.perf_counter()
-    for i in range(0, len(docs), args.batch):
-        report = ours.upsert(docs[i:i + args.batch])
-        assert report.indexed == len(docs[i:i + args.batch]) and not report.rejected
-    ours.refresh()
-    b = len(docs) / (time.perf_counter() - t)
-    assert ours.count() == len(docs)
+        t = time.perf_counter()
+        with ThreadPoolExecutor(BULK_THREADS) as pool:  # as many requests in flight as newsindex uses
+            list(pool.map(send, bodies))
+        raw.refresh()
+        rate = len(docs) / (time.perf_counter() - t)
+        assert raw.count() == len(docs)
+        drop_alias(raw)
+        return rate
+
+    def run_ours() -> float:
+        analysis_cache_clear()  # every round starts with cold stem caches, as a fresh crawl process does
+        ours = ElasticsearchBackend(cfg, alias="bench-newsindex")
+        ours.init()
+        t = time.perf_counter()
+        for i in range(0, len(docs), args.batch):
+            report = ours.upsert(docs[i:i + args.batch])
+            assert report.indexed == len(docs[i:i + args.batch]) and not report.rejected
+        ours.refresh()
+        rate = len(docs) / (time.perf_counter() - t)
+        assert ours.count() == len(docs)
+        drop_alias(ours)
+        return rate
+
+    raws: list[float] = []
+    oursl: list[float] = []
+    for r in range(args.rounds):
+        order = (run_raw, run_ours) if r % 2 == 0 else (run_ours, run_raw)
+        for fn in order:
+            rate = fn()
+            (raws if fn is run_raw else oursl).append(rate)
+        print(f"round {r + 1}: raw {raws[-1]:.0f} docs/s, newsindex {oursl[-1]:.0f} docs/s, "
+              f"ratio {oursl[-1] / raws[-1]:.2f}", flush=True)
+    a, b = statistics.median(raws), statistics.median(oursl)
 
     # (c) embedded
     with tempfile.TemporaryDirectory() as tmp:
+        analysis_cache_clear()
         store = SQLiteBackend(Path(tmp) / "bench.sqlite3")
         t = time.perf_counter()
         for i in range(0, len(docs), args.batch):
@@ -90,9 +114,7 @@ def main() -> int:
         c = len(docs) / (time.perf_counter() - t)
         assert store.count() == len(docs)
         store.close()
-    for es in (raw, ours):
-        drop_alias(es)
-    print(f"{'path':<34} {'docs/s':>9}")
+    print(f"{'path (median of rounds)':<34} {'docs/s':>9}")
     print(f"{'(a) raw _bulk (pre-serialized)':<34} {a:>9.0f}")
     print(f"{'(b) newsindex Elasticsearch path':<34} {b:>9.0f}")
     print(f"{'(c) newsindex embedded (SQLite)':<34} {c:>9.0f}")

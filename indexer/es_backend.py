@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.serializer import OrjsonSerializer
 
 from crawler.config import Config
 from crawler.exceptions import BackendUnavailable, ConfigError, QueryError
@@ -40,7 +41,9 @@ def load_template(name: str) -> dict[str, Any]:
 def make_client(cfg: Config) -> Elasticsearch:
     if not cfg.es_urls:
         raise ConfigError("NEWSINDEX_ES_URL is not set")
-    kw: dict[str, Any] = {"request_timeout": cfg.es_timeout, "retry_on_timeout": False, "max_retries": 0}
+    # orjson serializes bulk bodies ~3x faster than the stdlib json the client uses by default
+    kw: dict[str, Any] = {"request_timeout": cfg.es_timeout, "retry_on_timeout": False, "max_retries": 0,
+                          "serializers": {OrjsonSerializer.mimetype: OrjsonSerializer()}}
     if cfg.es_api_key:
         kw["api_key"] = cfg.es_api_key
     elif cfg.es_username:
@@ -207,7 +210,7 @@ class ElasticsearchBackend:
         # parallel_bulk builds the next chunk's actions (stemming, serialization) in its feeder thread
         # while BULK_THREADS requests are in flight, so Python work and indexing overlap
         for ok, item in helpers.parallel_bulk(
-            self.client, actions, thread_count=BULK_THREADS, chunk_size=BULK_CHUNK, queue_size=BULK_THREADS,
+            self.client, actions, thread_count=BULK_THREADS, chunk_size=BULK_CHUNK, queue_size=4,
             max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False, raise_on_exception=False,
         ):
             info = item.get("index", {})
