@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -176,6 +177,18 @@ def _ld_text(value: Any) -> str | None:
     return clean_line(value) or None if isinstance(value, (str, int, float)) else None
 
 
+_CMS_ACCOUNT = re.compile(r"/(?:author|authors|profile|user|users)/"
+                          r"(?:admin|administrator|webmaster|editor|wpadmin|root)(?:/|$)", re.I)
+_CMS_ACCOUNT_NAME = re.compile(r"^\s*(?:admin|administrator|webmaster|wpadmin|root|superuser)\s*$", re.I)
+
+
+def _links_cms_account(node: Any) -> bool:
+    """A byline element that links to a CMS login's author page (/author/admin/) names no reporter."""
+    if not isinstance(node, lxml.html.HtmlElement):
+        return False
+    return any(_CMS_ACCOUNT.search(a.get("href") or "") for a in node.iter("a"))
+
+
 def _ld_people(value: Any) -> tuple[list[str], list[str]]:
     persons: list[str] = []
     orgs: list[str] = []
@@ -194,6 +207,8 @@ def _ld_people(value: Any) -> tuple[list[str], list[str]]:
                 name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
             if not name:
                 continue
+            if _CMS_ACCOUNT.search(str(item.get("url") or item.get("@id") or "")) or _CMS_ACCOUNT_NAME.match(name):
+                continue  # a CMS login ("admin", /author/admin/) published the page; it is nobody's byline
             if _types(item) & {"organization", "newsmediaorganization", "corporation"}:
                 parsed = normalize_byline(name)
                 orgs += parsed["organizations"] or parsed["authors"]
@@ -221,6 +236,35 @@ def _node_text(node: Any) -> str:
     if isinstance(node, lxml.html.HtmlElement):
         return clean_line(node.text_content())
     return clean_line(str(node))
+
+
+_HIDDEN_CLASS = re.compile(r"visually-hidden|sr-only|screen-reader|screenreader|a11y|hidden", re.I)
+
+
+def _visible_text(node: Any) -> str:
+    """A node's text without screen-reader-only helpers ("capital", "Author:" labels for assistive tech)."""
+    if not isinstance(node, lxml.html.HtmlElement):
+        return _node_text(node)
+    hidden = [el for el in node.iter() if el is not node and isinstance(el.tag, str)
+              and _HIDDEN_CLASS.search(el.get("class") or "")]
+    if not hidden:
+        return _node_text(node)
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        if el in hidden_set:
+            return
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    hidden_set = set(hidden)
+    walk(node)
+    return clean_line(" ".join(parts))
 
 
 def _node_block_text(node: Any) -> str:
@@ -443,19 +487,24 @@ def extract_article(
         if p:
             persons, prov["authors"] = p, STRUCTURED
             byline_raw = byline_raw or ", ".join(p + o)
+    site_keys = _site_keys(site_names, url, meta)
     if not persons:
+        # every author meta value counts: pages list the outlet ("한국일보") next to the reporter
         for value in _all_meta(meta, X.META_AUTHOR):
             if value.startswith(("http://", "https://", "@")):
                 continue
             parsed = normalize_byline(value)
             orgs += parsed["organizations"]
-            if parsed["authors"]:
-                persons, prov["authors"], byline_raw = parsed["authors"], META, byline_raw or value
-                break
+            names = [p for p in parsed["authors"] if not _is_site(p, site_keys)]
+            orgs += [p for p in parsed["authors"] if _is_site(p, site_keys)]
+            if names:
+                persons, prov["authors"] = list(dict.fromkeys(persons + names)), META
+                byline_raw = byline_raw or value
     if not persons:
         for xp in X.BYLINE_XPATHS:
-            nodes = tree.xpath(xp)[:4]
-            texts = [t for t in (_node_text(n) for n in nodes) if t and len(t) < 200]
+            nodes = [n for n in tree.xpath(xp)[:4] if not _links_cms_account(n)]
+            texts = [t for t in (_visible_text(n) for n in nodes)
+                     if t and len(t) < 200 and not (xp == "//address" and re.search(r"\d", t))]
             if not texts:
                 continue
             parsed = normalize_byline("; ".join(dict.fromkeys(texts)))
@@ -545,6 +594,14 @@ def extract_article(
         if ld_body and word_count(ld_body) >= 30 and word_count(body) < 0.5 * word_count(ld_body):
             body, prov["body"] = ld_body, STRUCTURED
     paragraphs, credit_line = _strip_chrome(_body_paragraphs(body), art.title)
+    lead_credit = _lead_credit(tree, paragraphs)
+    if lead_credit is not None:
+        i, parsed = lead_credit
+        if not persons or (prov.get("authors") == GENERIC and persons != parsed["authors"]):
+            # the body's own opening credit outranks a guess from page chrome, not structured data
+            persons, prov["authors"], byline_raw = parsed["authors"], GENERIC, paragraphs[i]
+        if set(parsed["authors"]) <= set(persons):
+            del paragraphs[i]
     art.body = "\n\n".join(paragraphs) or None
     if credit_line:
         parsed = normalize_byline(credit_line)
@@ -557,6 +614,10 @@ def extract_article(
         if parsed["authors"]:
             persons, prov["authors"] = parsed["authors"], GENERIC
             byline_raw = byline_raw or generic_doc["author"]
+    orgs += [p for p in persons if _is_site(p, site_keys)]  # the outlet credited as an author
+    persons = [p for p in persons if not _is_site(p, site_keys)]
+    if persons:  # next to named reporters, the outlet's own name says nothing the `source` field does not
+        orgs = [o for o in orgs if not _is_site(o, site_keys)]
     art.authors = persons
     art.organizations = list(dict.fromkeys(orgs))
     art.byline_raw = clean_line(byline_raw) or None
@@ -569,6 +630,60 @@ def extract_article(
     art.provenance = prov
     art.warnings = warnings
     return art
+
+
+def _name_key(name: str | None) -> str:
+    return re.sub(r"\W+", "", (name or "").casefold())
+
+
+_GENERIC_HOST_LABELS = {"news", "edition", "amp", "mobile", "web", "en", "de", "fr", "es", "it", "english", "world",
+                        "international", "article", "articles", "story", "beta", "www2"}
+
+
+def _site_keys(site_names: list[str], url: str, meta: dict[str, list[str]]) -> set[str]:
+    """Name keys of the outlet: its configured and declared names, copyright holder, and host label."""
+    names = list(site_names) + _all_meta(meta, ["application-name", "copyright", "dc.publisher", "publisher"])
+    keys = {_name_key(re.sub(r"^[©\s]*(?:copyright\s*)?(?:\(c\)\s*)?(?:\d{4}\s*)?", "", n, flags=re.I))
+            for n in names}
+    host = (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
+    label = host.split(".")[0] if host else ""
+    if label not in _GENERIC_HOST_LABELS:
+        keys.add(_name_key(label))
+    return {k for k in keys if len(k) >= 3}
+
+
+def _is_site(name: str, site_keys: set[str]) -> bool:
+    """True when ``name`` is the outlet itself ("STERN.de" on stern.de, "n-tv NACHRICHTEN" on n-tv.de)."""
+    key = _name_key(name)
+    return bool(key) and any(key == k or key.startswith(k) or (len(key) >= 4 and k.startswith(key))
+                             for k in site_keys)
+
+
+def _lead_credit(tree: lxml.html.HtmlElement, paragraphs: list[str]) -> tuple[int, Any] | None:
+    """An opening body paragraph that is only a bold name ("<p><strong>Mohloai Mpesi</strong></p>"),
+    right before the first full paragraph: the article's byline as many regional papers print it.
+    Returns (paragraph index, parsed byline) or None."""
+    bold: set[str] = set()
+    for el in tree.xpath("//p[strong or b]"):
+        text = clean_line(el.text_content())
+        strong = clean_line(" ".join(b.text_content() for b in el if b.tag in ("strong", "b")))
+        if text and text == strong and len(text) <= 80:
+            bold.add(text)
+    if not bold:
+        return None
+    for i, p in enumerate(paragraphs[:4]):
+        if p not in bold:
+            continue
+        if i + 1 >= len(paragraphs) or len(paragraphs[i + 1].split()) < 15:
+            return None
+        parsed = normalize_byline(p)
+        names = parsed["authors"]
+        if names and not parsed["organizations"] and all(
+                2 <= len(n.split()) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in n.split())
+                for n in names):
+            return i, parsed
+        return None
+    return None
 
 
 def _htmldate(tree: lxml.html.HtmlElement, url: str) -> str | None:
@@ -584,19 +699,32 @@ def _htmldate(tree: lxml.html.HtmlElement, url: str) -> str | None:
     return found[:10] if found.endswith("T00:00:00") else found
 
 
-_CREDIT_START = re.compile(r"^\s*(by|von|par|por|door|di)\s+\S", re.I)
+_CREDIT_START = re.compile(
+    r"^\s*(?:by|von|par|por|door|di|written by|text|author|authors|autor|autorin|autoren|autorin/autor|"
+    r"auteur|auteurs|autore|autori)\s*:?\s+\S", re.I)
+_CREDIT_CONTAINER = re.compile(r"author|byline|autor|auteur|writer|credit", re.I)
 
 
 def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[str]:
-    """Short visible blocks that start like a byline ("By X · July 29, 2021")."""
-    out: list[str] = []
-    for el in tree.iter("p", "div", "span", "address", "li", "small", "em", "strong"):
+    """Short visible blocks that start like a byline ("By X · July 29, 2021", "Autorin/Autor X").
+
+    Lines inside an element (or near ancestor) whose class names an author or byline come first,
+    then the others in document order, so a teaser "Von Iron Man zu Doctor Doom" does not outrank
+    the article's own "Von Seb Dumitru".
+    """
+    found: list[tuple[int, int, str]] = []
+    for order, el in enumerate(tree.iter("p", "div", "span", "address", "li", "small", "em", "strong")):
         text = el.text_content()
         if len(text) > 200 or not _CREDIT_START.match(text):
             continue
-        line = clean_line(text)
-        if line and line not in out:
-            out.append(line)
-            if len(out) >= limit:
-                break
-    return out
+        line = _visible_text(el)  # a screen-reader label ("Author of the article:") is no credit line
+        if not _CREDIT_START.match(line):
+            continue
+        if not line or any(line == f[2] for f in found):
+            continue
+        classes = " ".join((a.get("class") or "") + " " + (a.get("id") or "")
+                           for a in [el, *list(el.iterancestors())[:3]])
+        found.append((0 if _CREDIT_CONTAINER.search(classes) else 1, order, line))
+        if len(found) >= 12:
+            break
+    return [line for _, _, line in sorted(found)[:limit]]

@@ -7,7 +7,7 @@ import re
 # <meta> names/properties per field, in order of preference.
 META_AUTHOR = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-    "byl", "citation_author", "og:article:author", "twitter:creator", "cxenseparse:author",
+    "byl", "citation_author", "og:article:author", "twitter:creator", "cxenseparse:author", "articleauthor",
 )
 META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "parsely-pub-date", "sailthru.date",

@@ -37,6 +37,8 @@ AGENCIES = {
     "wam": "WAM", "spa": "SPA", "mena": "MENA", "ips": "IPS", "agencies": "Agencies", "wires": "Wires",
     "news agencies": "News agencies", "staff": "Staff", "newsroom": "Newsroom",
 }
+_GENERIC_CREDITS = {"staff", "newsroom", "agencies", "wires", "news", "the", "cp", "pa", "ap", "ani", "spa", "sana",
+                    "ips", "sid", "wam", "apa", "epa", "upi"}
 _ORG_WORDS = re.compile(
     r"\b(news|staff|desk|team|bureau|agency|agencies|newsroom|redaktion|rédaction|redacción|redação|"
     r"redazione|redactie|press|media|times|post|journal|tribune|herald|gazette|telegraph|guardian|"
@@ -60,8 +62,10 @@ _TITLE_WORDS = re.compile(
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:story|words|text|article|report|reporting|written|posted|published|compiled|"
     r"photos?|video|interview|analysis|commentary|opinion|material|mit material|an?\s+\w+\s+by)\s+)?"
-    r"(?:by|from|author|authors|autor|autorin|auteur|autore|par|von|por|di|door|de|texto|text|"
-    r"reportage|reporter|bylined?)\s*[:\-–—]?\s+",
+    r"(?:(?:author|autor|auteur)[^:\n]{0,25}:|by|from|author|authors|autor|autorin|autoren|autorin/autor|"
+    r"autor/autorin|auteur|auteurs|autore|autori|"
+    r"par|von|por|di|door|de|texto|text|reportage|reporter|bylined?)"
+    r"\s*[:\-–—]?\s*(?<=[\s:\-–—])",
     re.I,
 )
 _EDIT_CREDIT = re.compile(
@@ -72,15 +76,20 @@ _EDIT_CREDIT = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 _HANDLE = re.compile(r"(^|\s)@\w+")
+_DOMAIN = re.compile(r"(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|news|[a-z]{2})"
+                     r"(?:\.[a-z]{2})?(?![\w.-])")
 _DATEISH = re.compile(
     r"\b(updated|published|posted|modified|publié|publie|mis à jour|veröffentlicht|aktualisiert|publicado|"
     r"actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|il y a|"
-    r"\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|(jan|feb|mar|apr|may|jun|"
+    r"\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.?|(jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b.*$",
     re.I,
 )
 _READ_TIME = re.compile(r"\b\d+\s*(min|mins|minute|minutes)\.?\s+(read|lesen|lecture|lectura)\b", re.I)
 _PLACE = re.compile(r"\s+(?:in|from|aus|en|em|a|à|in)\s+(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*\s*$")
+# "Von Ines Zöttl, Washington": after a lead-in, one full name then one capitalized word that is no
+# outlet is the dateline's place, not a second author.
+_DATELINE_TAIL = re.compile(r"^(\s*[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}),(\s*[A-ZÀ-Þ][\w'’.-]+)\s*$")
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
@@ -123,6 +132,9 @@ def _recase(name: str) -> str:
     if len(letters) >= 2 and _is_latin(name) and (name.isupper() or name.islower()):
         words = name.split()
         return " ".join(_recase_word(w, i == 0) for i, w in enumerate(words))
+    if _is_latin(name):  # "Bill MCCARTHY": a surname in capitals next to a cased given name
+        return " ".join(_recase_word(w, i == 0) if len(w) >= 3 and w.isupper() and w.isalpha() else w
+                        for i, w in enumerate(name.split()))
     return name
 
 
@@ -137,12 +149,21 @@ def _org(piece: str) -> str | None:
         return AGENCIES[key]
     if re.sub(r"\s+staff$", "", key) in AGENCIES:
         return AGENCIES[re.sub(r"\s+staff$", "", key)]
+    first = key.split(" ", 1)[0]
+    if first in AGENCIES and first not in _GENERIC_CREDITS and " " in key:  # "AFP Deutschland"
+        return " ".join(piece.split())
     if _ORG_WORDS.search(piece) or _ARTICLE_LEAD.match(piece):  # "Le Figaro", "Der Spiegel", "The Hindu"
         return " ".join(piece.split())
     return None
 
 
+# Job titles written after a CJK name ("신현주 기자", "松岡大地 記者"): the name stays, the title goes.
+_CJK_TITLE = re.compile(r"\s*(?:선임기자|수습기자|기자|특파원|논설위원|편집위원|"
+                        r"記者|特派員|编辑|记者|特派员|論説委員|編集委員)$")
+
+
 def _clean_piece(piece: str) -> str:
+    piece = _CJK_TITLE.sub("", piece.strip())
     piece = _HONORIFIC.sub("", piece.strip(" \t-–—:.,;|*·•\"'“”‘’()[]"))
     piece = re.sub(r",?\s+(jr|sr|ii|iii|phd|md)\.?$", "", piece, flags=re.I)
     return " ".join(piece.split()).strip(" -–—:,;|'\"")
@@ -186,7 +207,8 @@ def _normalize(text: object) -> Byline:
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     authors: list[str] = []
-    orgs: list[str] = []
+    orgs: list[str] = [m.group(0) for m in _DOMAIN.finditer(text)]  # "ntv.com.tr" credits the outlet
+    text = _DOMAIN.sub(" ", text)
     for paren in _PARENS.findall(text):
         org = _org(paren)
         if org:
@@ -198,14 +220,20 @@ def _normalize(text: object) -> Byline:
         if _EDIT_CREDIT.match(segment.strip()):
             continue
         segment = _EDIT_CREDIT.sub("", segment)
+        original = segment
         for _ in range(3):
             stripped = _LEAD_IN.sub("", segment)
             if stripped == segment:
                 break
             segment = stripped
+        had_lead_in = segment != original
         segment = _DATEISH.sub("", segment)
         segment = re.sub(r"^(by|von|par|por)$", "", segment.strip(), flags=re.I)
         segment = _PLACE.sub("", segment)
+        if had_lead_in:
+            tail = _DATELINE_TAIL.match(segment)
+            if tail and not _org(tail.group(2).strip()):
+                segment = tail.group(1)
         for raw in _SPLIT.split(segment):
             if raw is None:
                 continue
