@@ -32,6 +32,8 @@ CASES = [
     ("dpa 30.04", [], ["dpa"]),
     ("Mathatisi Sebusi/Mohalenyane Phakela", ["Mathatisi Sebusi", "Mohalenyane Phakela"], []),
     ("Amy HO", ["Amy HO"], []),
+    ("Christoph Reisinger und dpa, von unserer Redaktion", ["Christoph Reisinger"], ["dpa"]),
+    ("By our Foreign Staff", [], []),
     ("Written by Jane Doe", ["Jane Doe"], []),
     ("Words by Jane Doe", ["Jane Doe"], []),
     ("Posted by Jane Doe", ["Jane Doe"], []),

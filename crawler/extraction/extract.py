@@ -187,6 +187,32 @@ _CMS_ACCOUNT = re.compile(r"/(?:author|authors|profile|user|users)/"
 _CMS_ACCOUNT_NAME = re.compile(r"^\s*(?:admin|administrator|webmaster|wpadmin|root|superuser)\s*$", re.I)
 
 
+def _sibling_bylines(tree: lxml.html.HtmlElement, names: list[str]) -> list[str]:
+    """All names of the byline boxes that stand next to the box showing one of ``names``.
+
+    A page may show two reporters in two sibling ``<div class="byline">`` boxes while its structured
+    data names one. Only boxes that share their parent and class with the matched one count (2 to 5),
+    so "more from" lists elsewhere on the page never join in."""
+    keys = {_name_key(n) for n in names}
+    for el in tree.iter("a", "span", "address", "strong"):
+        text = el.text_content()
+        if len(text) > 80 or _name_key(text) not in keys:
+            continue
+        box = next((a for a in [el, *list(el.iterancestors())[:4]]
+                    if re.search(r"byline|author", a.get("class") or "", re.I)), None)
+        parent = box.getparent() if box is not None else None
+        if box is None or parent is None:
+            continue
+        peers = [c for c in parent if isinstance(c.tag, str) and c.get("class") == box.get("class")]
+        if not 2 <= len(peers) <= 5:
+            continue
+        found: list[str] = []
+        for peer in peers:
+            found += normalize_byline(_visible_text(peer))["authors"]
+        return list(dict.fromkeys(found))
+    return []
+
+
 def _links_cms_account(node: Any) -> bool:
     """A byline element that links to a CMS login's author page (/author/admin/) names no reporter."""
     if not isinstance(node, lxml.html.HtmlElement):
@@ -536,6 +562,9 @@ def extract_article(
         if p:
             persons, prov["authors"] = p, STRUCTURED
             byline_raw = byline_raw or ", ".join(p + o)
+            shown = _sibling_bylines(tree, p)  # structured data naming one of two bylines shown side by side
+            if len(shown) > len(p) and {_name_key(x) for x in p} <= {_name_key(x) for x in shown}:
+                persons = shown
     site_keys = _site_keys(site_names, url, meta)
     if not persons:
         # every author meta value counts: pages list the outlet ("한국일보") next to the reporter

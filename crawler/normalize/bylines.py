@@ -90,6 +90,9 @@ _PLACE = re.compile(r"\s+(?:in|from|aus|en|em|a|à|in)\s+(?:[A-Z][\w'’.-]+)(?:
 # "Von Ines Zöttl, Washington": after a lead-in, one full name then one capitalized word that is no
 # outlet is the dateline's place, not a second author.
 _DATELINE_TAIL = re.compile(r"^(\s*[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}),(\s*[A-ZÀ-Þ][\w'’.-]+)\s*$")
+# "von unserer Redaktion", "our correspondent": the outlet crediting itself, no one's name
+_SELF_CREDIT = re.compile(r"^(?:our|unserer|unsere|unseres|unserem|notre|nos|nuestra|nuestro|nostra|nostro|onze|"
+                          r"nossa|nosso)\b", re.I)
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
@@ -238,7 +241,7 @@ def _normalize(text: object) -> Byline:
             if raw is None:
                 continue
             piece = _clean_piece(_PLACE.sub("", _LEAD_IN.sub("", raw)))
-            if not piece:
+            if not piece or _SELF_CREDIT.match(piece):
                 continue
             org = _org(piece)
             if org and not _looks_like_title_only(piece):
