@@ -8,7 +8,8 @@ an RSS feed and a sitemap, serves it on 127.0.0.1, then crawls it in two child p
 Scrapy settings (no delays, no AutoThrottle; robots.txt obeyed):
 (a) a bare spider that follows every link and yields the raw HTML,
 (b) `news` with the newsindex pipelines into a fresh embedded store.
-Prints pages/s of both, the ratio b/a and each child's peak RSS.
+(a) and (b) alternate for --rounds rounds (each (b) into a fresh store); prints the median pages/s of
+both, the ratio of the medians and the peak RSS of each child (and of (b)'s extraction worker).
 """
 
 from __future__ import annotations
@@ -130,11 +131,14 @@ FULL = r'''
 import json, resource, sys, time
 sys.path.insert(0, ".")
 from crawler.runner import run_crawls
-t = time.perf_counter()
-stats = run_crawls([{"source_file": sys.argv[1]}], json.loads(sys.argv[2]))[0]
-elapsed = time.perf_counter() - t
-print(json.dumps({"items": stats.get("newsindex/items/indexed", 0), "seconds": elapsed,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+if __name__ == "__main__":  # extraction workers are spawned and import this module
+    t = time.perf_counter()
+    stats = run_crawls([{"source_file": sys.argv[1]}], json.loads(sys.argv[2]))[0]
+    elapsed = time.perf_counter() - t
+    print(json.dumps({"items": stats.get("newsindex/items/indexed", 0), "seconds": elapsed,
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 '''
 
 SETTINGS = {"LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
@@ -160,30 +164,49 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=5000)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating (a)/(b) rounds; the medians are compared")
+    ap.add_argument("--extraction-workers", default="auto",
+                    help="NEWSINDEX_EXTRACTION_WORKERS for (b): auto (1 on 2+ CPUs) or a number")
     args = ap.parse_args()
     arts = build_site(args.articles)
     httpd = serve(arts)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    bares: list[dict] = []
+    fulls: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "NEWSINDEX_DATA_DIR": str(Path(tmp) / "data")}
-        env.pop("NEWSINDEX_ES_URL", None)
         source = Path(tmp) / "bench.yaml"
         source.write_text(
             f"name: Bench\nallowed_domains: [127.0.0.1]\nstart_urls: ['{base}/world/']\n"
             f"article_url_patterns:\n  allow: ['/world/\\d{{4}}/']\nmax_pages: 100000\nmax_depth: 100000\n",
             encoding="utf-8")
-        bare = run_child(BARE, [base, json.dumps(SETTINGS)], env)
-        full = run_child(FULL, [str(source), json.dumps({**SETTINGS, "NEWSINDEX_FLUSH_ITEMS": 500})], env)
+        full_settings = json.dumps({**SETTINGS, "NEWSINDEX_FLUSH_ITEMS": 500,
+                                    "NEWSINDEX_EXTRACTION_WORKERS": args.extraction_workers})
+        for r in range(args.rounds):
+            env = {**os.environ, "NEWSINDEX_DATA_DIR": str(Path(tmp) / f"data-{r}")}  # a fresh store each round
+            env.pop("NEWSINDEX_ES_URL", None)
+            for which in (("bare", "full") if r % 2 == 0 else ("full", "bare")):
+                if which == "bare":
+                    bares.append(run_child(BARE, [base, json.dumps(SETTINGS)], env))
+                else:
+                    fulls.append(run_child(FULL, [str(source), full_settings], env))
+            ra = bares[-1]["items"] / bares[-1]["seconds"]
+            rb = fulls[-1]["items"] / fulls[-1]["seconds"]
+            print(f"round {r + 1}: bare {ra:.1f} pages/s, newsindex {rb:.1f} pages/s, ratio {rb / ra:.2f}", flush=True)
     httpd.shutdown()
+    bare = sorted(bares, key=lambda x: x["items"] / x["seconds"])[len(bares) // 2]
+    full = sorted(fulls, key=lambda x: x["items"] / x["seconds"])[len(fulls) // 2]
     a = bare["items"] / bare["seconds"]
     b = full["items"] / full["seconds"]
-    print(f"{args.articles} article pages")
+    print(f"{args.articles} article pages, median of {args.rounds} rounds")
     print(f"{'crawl':<36} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12}")
     print(f"{'(a) bare Scrapy spider, raw HTML':<36} {bare['items']:>6} {bare['seconds']:>8.1f} {a:>8.1f} "
-          f"{bare['rss_mb']:>12.0f}")
+          f"{max(x['rss_mb'] for x in bares):>12.0f}")
     print(f"{'(b) newsindex spider + pipelines':<36} {full['items']:>6} {full['seconds']:>8.1f} {b:>8.1f} "
-          f"{full['rss_mb']:>12.0f}")
-    print(f"ratio b/a = {b / a:.2f} (target >= 0.6); peak RSS target < 400 MB")
+          f"{max(x['rss_mb'] for x in fulls):>12.0f}")
+    worker_rss = max(x.get("worker_rss_mb") or 0 for x in fulls)
+    if worker_rss:
+        print(f"{'    its extraction worker process':<36} {'':>6} {'':>8} {'':>8} {worker_rss:>12.0f}")
+    print(f"ratio b/a = {b / a:.2f} (target >= 0.6); peak RSS target < 400 MB per process")
     return 0
 
 

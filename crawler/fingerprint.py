@@ -12,6 +12,8 @@ import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
+_WORD_HASHES: dict[str, int] = {}  # word -> 64-bit hash, shared by all documents of a process
+_WORD_HASHES_MAX = 200_000
 BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one band exactly
 
 
@@ -21,8 +23,15 @@ def simhash(text: str | None, n: int = 3) -> int | None:
         return None
     # hash each distinct word once (stable across processes), then combine n consecutive word hashes
     # into a shingle hash with vectorized multiply/rotate/xor steps
-    table = {w: int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") for w in set(words)}
-    h = np.fromiter((table[w] for w in words), dtype=np.uint64, count=len(words))
+    table = _WORD_HASHES
+    missing = set(words).difference(table)
+    if missing:
+        if len(table) + len(missing) > _WORD_HASHES_MAX:
+            table.clear()
+            missing = set(words)
+        for w in missing:
+            table[w] = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+    h = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
     count = len(words) - n + 1
     shingles = np.zeros(count, dtype=np.uint64)
     for k in range(n):

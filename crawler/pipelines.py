@@ -6,9 +6,14 @@ Every item that leaves the chain early is dropped with a reason that is counted 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -46,21 +51,66 @@ class _Base:
         return cls(crawler)
 
 
+def _extract_page(item: Page, rules: SiteRules) -> Article:
+    """Extraction of one page; runs in the crawl process or in an extraction worker process."""
+    fetched = dt.datetime.fromisoformat(item.fetched_at)
+    return extract_article(item.html, item.url, rules, fetched, item.run_id,
+                           section_hint=item.section_hint, listed_date=item.listed_date)
+
+
 class ExtractionPipeline(_Base):
-    """Page -> Article with the layered extractor and the source's site rules."""
+    """Page -> Article with the layered extractor and the source's site rules.
+
+    With ``NEWSINDEX_EXTRACTION_WORKERS`` > 0 (default: 1 on machines with 2+ CPUs) pages are extracted
+    in that many worker processes, so the crawl process keeps downloading and parsing while a page is
+    extracted on another core. The workers start once a run has extracted
+    ``NEWSINDEX_EXTRACTION_WORKERS_AFTER`` pages (default 50) in-process, so small runs never pay
+    a worker's start-up. Workers are spawned: a script that calls ``run_crawls`` itself must guard
+    its top level with ``if __name__ == "__main__":``, as for any Python multiprocessing code.
+    A worker that dies is replaced by in-process extraction for the rest of the run (counted as
+    ``newsindex/extraction_workers/broken``); no page is lost.
+    """
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        workers = crawler.settings.get("NEWSINDEX_EXTRACTION_WORKERS")
+        if workers is None or workers == "auto":
+            workers = 1 if (os.cpu_count() or 1) >= 2 else 0
+        self.workers = max(0, int(workers))
+        self.workers_after = crawler.settings.getint("NEWSINDEX_EXTRACTION_WORKERS_AFTER", 50)
+        self.pool: ProcessPoolExecutor | None = None
+        self.in_process = 0
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _rules(self) -> SiteRules:
         spider = self.crawler.spider
         source = getattr(spider, "source", None)
         return source.rules if source is not None else NO_RULES
 
+    async def _extract(self, item: Page) -> Article:
+        if self.pool is None and self.workers and self.in_process >= self.workers_after:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.stats.set_value("newsindex/extraction_workers/started", self.workers)
+        if self.pool is not None:
+            try:
+                article = await asyncio.wrap_future(self.pool.submit(_extract_page, item, self._rules()))
+                self.stats.inc_value("newsindex/extraction_workers/pages")
+                return article
+            except BrokenProcessPool:
+                logger.error("extraction worker died; extracting in the crawl process from now on")
+                self.stats.inc_value("newsindex/extraction_workers/broken")
+                self.pool, self.workers = None, 0
+        self.in_process += 1
+        return _extract_page(item, self._rules())
+
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
         try:
-            fetched = dt.datetime.fromisoformat(item.fetched_at)
-            article = extract_article(item.html, item.url, self._rules(), fetched, item.run_id,
-                                      section_hint=item.section_hint, listed_date=item.listed_date)
+            article = await self._extract(item)
         except (ExtractionError, SourceConfigError) as exc:
             raise _drop(self.crawler, "extraction_failed", item.url, str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - a page must never crash the run; count it

@@ -14,6 +14,9 @@ USER_AGENT = f"newsindex/0.1 (+{_cfg.contact})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many asyncio tasks for every response's output; an article response yields one
+# item and a listing page a few dozen requests, so 16 keeps them all moving without 100 tasks a page.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
@@ -54,5 +57,7 @@ NEWSINDEX_MIN_WORDS = 40
 NEWSINDEX_FLUSH_ITEMS = 200
 NEWSINDEX_FLUSH_BYTES = 5 * 1024 * 1024
 NEWSINDEX_FLUSH_SECONDS = 5.0
+NEWSINDEX_EXTRACTION_WORKERS = "auto"  # worker processes for extraction; auto = 1 on machines with 2+ CPUs
+NEWSINDEX_EXTRACTION_WORKERS_AFTER = 50  # pages extracted in-process before the workers start
 NEWSINDEX_SIMHASH_DISTANCE = 3
 NEWSINDEX_STORE_DOWN_PAUSE = 30.0  # after the store failed a flush, spool directly for this many seconds

@@ -43,6 +43,29 @@ def test_crawl_indexes_every_article_once_and_counts_bad_cases(data_dir: Path, d
     assert '"source": "demo"' in runs.stdout
 
 
+WORKER_CRAWL = """
+import json, sys
+from crawler.runner import run_crawls
+stats = run_crawls([{"source": "demo"}], {"NEWSINDEX_EXTRACTION_WORKERS": 1, "NEWSINDEX_EXTRACTION_WORKERS_AFTER": 3,
+                                          "LOG_LEVEL": "ERROR"})[0]
+print(json.dumps({k: v for k, v in stats.items() if k.startswith("newsindex/")}))
+"""
+
+
+def test_extraction_worker_process_gives_the_same_articles(data_dir: Path, demo_sources: Path, demo_server) -> None:
+    proc = subprocess.run([sys.executable, "-c", WORKER_CRAWL], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    stats = json_lines(proc.stdout)[-1]
+    assert stats["newsindex/extraction_workers/started"] == 1
+    assert stats["newsindex/extraction_workers/pages"] >= 25  # all but the first 3 articles
+    assert "newsindex/extraction_workers/broken" not in stats
+    store = SQLiteBackend(data_dir / "newsindex.sqlite3")
+    assert set(store.ids("demo")) == expected_ids(demo_server.base_url)
+    seed = store.search(__import__("indexer.base", fromlist=["SearchRequest"]).SearchRequest(text="Tianjin"))
+    assert seed["results"][0]["authors"] == ["Norvisi Mawunyegah"]
+    store.close()
+
+
 def test_zero_config_crawl(data_dir: Path, demo_server) -> None:
     proc = newsindex("crawl", "--start-url", f"{demo_server.base_url}/world/", "--json")
     summary = json_lines(proc.stdout)[-1]
