@@ -275,7 +275,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_dev_es(args: argparse.Namespace) -> int:
     from indexer.dev_es import DevES, default_root
 
-    dev = DevES(default_root())
+    # NEWSINDEX_DEV_ES_INSTANCE: a separate server (data, logs, state) next to the default one; the test
+    # command uses its own, so running the tests never stops a developer's `dev-es start`
+    instance = os.environ.get("NEWSINDEX_DEV_ES_INSTANCE")
+    dev = DevES(default_root(), instance=Path(instance).resolve() if instance else None)
     if args.action == "start":
         url = dev.start()
         print(url)

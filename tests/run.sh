@@ -13,6 +13,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# the test server is an instance of its own: a developer's `newsindex dev-es start` is left alone
+export NEWSINDEX_DEV_ES_INSTANCE="${NEWSINDEX_DEV_ES_INSTANCE:-$PWD/.cache/dev-es/test-run}"
 if [ -z "${NEWSINDEX_ES_URL:-}" ]; then
   echo "starting the test Elasticsearch (newsindex dev-es start)..."
   started=1
