@@ -73,6 +73,11 @@ CHROME_LINES = [
     r"you (may|might) also (like|be interested in)\W*.*",
     r"loading\W*|please wait\W*",
     r"comments?\s*\(?\d*\)?\W*",
+    # "read also: <other story>" teasers in other languages
+    r"(les også|læs også|läs också|lue myös|lees ook|lesen sie auch|lies auch|mehr zum thema|lire aussi|"
+    r"à lire aussi|leggi anche|lea también|leia também|czytaj (więcej|też|także)|čtěte také|"
+    r"okuyun|daha fazla oku)\s*[:»>.…-]?.{0,160}",
+    r"\W{1,3}",  # a lone dash or bullet left from a list of links
 ]
 CHROME_RE = re.compile(r"^\s*(?:" + "|".join(CHROME_LINES) + r")\s*$", re.I)
 
