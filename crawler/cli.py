@@ -166,6 +166,7 @@ def _summary(stats: dict[str, Any]) -> dict[str, Any]:
         "items_rejected": stats.get("newsindex/items/rejected", 0),
         "already_seen": stats.get("newsindex/discovery/already_seen", 0),
         "dropped": dropped,
+        "retry_after_honored": stats.get("newsindex/retry_after/honored", 0),
         "monitors_failed": stats.get("newsindex/monitors/failed", 0),
     }
 

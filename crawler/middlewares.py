@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from email.utils import parsedate_to_datetime
+from time import monotonic
 
 from scrapy.http import Request, Response
 
@@ -24,7 +25,11 @@ def retry_after_seconds(value: bytes | str | None, cap: float = 120.0) -> float 
 
 
 class RetryAfterMiddleware:
-    """On 429/503 with Retry-After: slow the domain's download slot down for that long."""
+    """On 429/503 with Retry-After: pause the domain's download slot for that long (once).
+
+    The slot's next download is pushed past the wait; afterwards the slot runs at its usual pace again
+    (the retry itself is Scrapy's RetryMiddleware's, which re-queues the request on the same slot).
+    """
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -42,7 +47,10 @@ class RetryAfterMiddleware:
                 slots = getattr(self.crawler.engine.downloader, "slots", {})
                 slot = slots.get(slot_key) if slot_key else None
                 if slot is not None:
-                    slot.delay = max(slot.delay, wait)
+                    # Scrapy's slot waits `delay - now + lastseen` before its next download, and only
+                    # when it has a delay at all: a tiny one makes the pause apply without slowing it later
+                    slot.delay = max(slot.delay, 0.001)
+                    slot.lastseen = max(slot.lastseen, monotonic() + wait)
                 request.meta["retry_after_wait"] = wait
         return response
 

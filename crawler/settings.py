@@ -37,7 +37,7 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.RetryAfterMiddleware": 540,
+    "crawler.middlewares.RetryAfterMiddleware": 560,  # its process_response runs before RetryMiddleware (550)
     "crawler.middlewares.OffsiteRedirectMiddleware": 650,
 }
 

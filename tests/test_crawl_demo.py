@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from crawler.article import article_id
-from crawler.demo_site.site import DemoServer, build_articles, source_yaml
+from crawler.demo_site.site import DemoServer, build_articles, render_article, source_yaml
 from indexer.sqlite_backend import SQLiteBackend
 from tests.helpers import json_lines, newsindex
 
@@ -118,3 +118,91 @@ def test_crawl_into_elasticsearch_and_search(es_url: str, es_index: str, data_di
     assert res["results"][0]["authors"] == ["Norvisi Mawunyegah"]
     res = json_lines(newsindex("search", "--source", "demo", "--limit", "3", "--json", env=env).stdout)[-1]
     assert res["total"] == len(expected_ids(demo_server.base_url)) and len(res["results"]) == 3
+
+
+class _Throttling:
+    """A real HTTP server: one article that answers 429 + Retry-After the first time it is asked
+    (``wait`` > 0), behind a robots.txt of our choosing."""
+
+    def __init__(self, wait: int, robots: str = "User-agent: *\nDisallow:\n") -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        art = build_articles()[1]
+        self.path, self.hits, state = art.path, [], self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                host = self.headers.get("Host", "")
+                status, headers, body = 200, {"Content-Type": "text/html; charset=utf-8"}, b""
+                if self.path == "/robots.txt":
+                    headers["Content-Type"], body = "text/plain", robots.encode()
+                elif self.path == "/world/":
+                    body = f'<html><body><h1>World</h1><a href="{state.path}">story</a></body></html>'.encode()
+                elif self.path == state.path:
+                    state.hits.append(time.monotonic())
+                    if len(state.hits) == 1 and wait:
+                        status, headers["Retry-After"], body = 429, str(wait), b"slow down"
+                    else:
+                        body = render_article(art, host).encode()
+                else:
+                    status, body = 404, b"no"
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a: object) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_retry_after_is_honored_then_the_article_is_indexed(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    server = _Throttling(wait=3)
+    try:
+        sources = tmp_path / "throttled"
+        sources.mkdir()
+        (sources / "throttled.yaml").write_text(
+            f"name: Throttled\nallowed_domains: [127.0.0.1]\nstart_urls: ['{server.base_url}/world/']\n"
+            "article_url_patterns:\n  allow: ['/world/\\d{4}/']\npoliteness:\n  download_delay: 0\n",
+            encoding="utf-8")
+        monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
+        summary = json_lines(newsindex("crawl", "throttled", "--json").stdout)[-1]
+    finally:
+        server.close()
+    assert len(server.hits) == 2, server.hits
+    assert server.hits[1] - server.hits[0] >= 2.5  # waited for Retry-After (3 s), not Scrapy's immediate retry
+    assert summary["items_indexed"] == 1
+    assert summary["retry_after_honored"] == 1
+
+
+def _crawl_one(server: _Throttling, tmp_path: Path, monkeypatch, politeness: str, check: bool = True) -> dict:
+    sources = tmp_path / "one"
+    sources.mkdir(exist_ok=True)
+    (sources / "one.yaml").write_text(
+        f"name: One\nallowed_domains: [127.0.0.1]\nstart_urls: ['{server.base_url}/world/']\n"
+        f"article_url_patterns:\n  allow: ['/world/\\d{{4}}/']\npoliteness:\n  download_delay: 0\n{politeness}",
+        encoding="utf-8")
+    monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
+    return json_lines(newsindex("crawl", "one", "--json", "--recrawl", check=check).stdout)[-1]
+
+
+def test_robots_txt_is_obeyed_unless_the_source_says_otherwise(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    server = _Throttling(wait=0, robots="User-agent: *\nDisallow: /world/2021/\n")
+    try:
+        obeyed = _crawl_one(server, tmp_path, monkeypatch, "", check=False)  # exits 1: min_items monitor
+        assert server.hits == [] and obeyed["items_indexed"] == 0
+        assert obeyed["dropped"].get("robots_txt") == 1
+        ignored = _crawl_one(server, tmp_path, monkeypatch, "  obey_robots_txt: false\n")
+        assert len(server.hits) == 1 and ignored["items_indexed"] == 1
+    finally:
+        server.close()

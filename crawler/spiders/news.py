@@ -140,7 +140,8 @@ class NewsSpider(scrapy.Spider):
         self._stat("newsindex/discovery/article_requests")
         # dont_filter: our own canonical-URL set dedupes; Scrapy's fingerprint would keep utm variants
         return scrapy.Request(fetchable(url), callback=self.parse_article, errback=self.on_error, dont_filter=True,
-                              meta={"listed_date": listed_date, "section_hint": section, "newsindex_article": True})
+                              meta={"listed_date": listed_date, "section_hint": section, "newsindex_article": True,
+                                    "dont_obey_robotstxt": not self.source.politeness.obey_robots_txt})
 
     def listing_request(self, url: str, callback, depth: int) -> scrapy.Request | None:
         key = canonical(url)
@@ -154,7 +155,8 @@ class NewsSpider(scrapy.Spider):
         self.requested.add(key)
         self.listing_pages += 1
         return scrapy.Request(fetchable(url), callback=callback, errback=self.on_error, dont_filter=True,
-                              meta={"listing_depth": depth})
+                              meta={"listing_depth": depth,
+                                    "dont_obey_robotstxt": not self.source.politeness.obey_robots_txt})
 
     # ------------------------------------------------------------ start
     async def start(self):  # Scrapy >= 2.13
