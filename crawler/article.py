@@ -7,7 +7,7 @@ pipeline turns each into an :class:`Article`. Indexers consume ``Article.to_docu
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # Where an extracted field came from, in the order extraction consults them.
@@ -64,7 +64,12 @@ class Article:
 
     def to_document(self) -> dict[str, Any]:
         """The stored form (identical for both backends); JSON-serialisable."""
-        doc = asdict(self)
+        # fields are flat (strings, numbers, lists of strings, a dict of strings): a shallow copy of each
+        # container gives the same result as dataclasses.asdict at a fraction of its recursive cost
+        doc: dict[str, Any] = {}
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            doc[name] = value.copy() if isinstance(value, (list, dict)) else value
         doc["source"] = {"id": self.source_id, "name": self.source_name}
         return doc
 
@@ -77,6 +82,9 @@ class Article:
             data.setdefault("source_id", src.get("id") or "")
             data.setdefault("source_name", src.get("name") or "")
         return cls(**data)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Article))
 
 
 def article_id(canonical_url: str) -> str:
