@@ -269,7 +269,9 @@ def _node_text(node: Any) -> str:
     return clean_line(str(node))
 
 
-_HIDDEN_CLASS = re.compile(r"visually-hidden|sr-only|screen-reader|screenreader|a11y|hidden", re.I)
+# class tokens of screen-reader-only text; whole tokens, so "overflow-hidden" or "hidden-xs" stay visible
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*visually-?hidden[\w-]*|[\w-]*sr-only[\w-]*|[\w-]*screen-?reader[\w-]*|"
+                           r"hidden|is-hidden|u-hidden|a11y-hidden)(?=\s|$)", re.I)
 
 
 def _visible_text(node: Any) -> str:
