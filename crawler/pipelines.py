@@ -51,6 +51,20 @@ class _Base:
         return cls(crawler)
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Extraction worker initializer: end this worker when the crawl process is gone (even SIGKILLed),
+    so no orphan is left holding memory."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="newsindex-parent-watch", daemon=True).start()
+
+
 def _extract_page(item: Page, rules: SiteRules) -> Article:
     """Extraction of one page; runs in the crawl process or in an extraction worker process."""
     fetched = dt.datetime.fromisoformat(item.fetched_at)
@@ -92,7 +106,8 @@ class ExtractionPipeline(_Base):
 
     async def _extract(self, item: Page) -> Article:
         if self.pool is None and self.workers and self.in_process >= self.workers_after:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_exit_with_parent, initargs=(os.getpid(),))
             self.stats.set_value("newsindex/extraction_workers/started", self.workers)
         if self.pool is not None:
             try:

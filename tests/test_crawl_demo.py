@@ -206,3 +206,49 @@ def test_robots_txt_is_obeyed_unless_the_source_says_otherwise(data_dir: Path, t
         assert len(server.hits) == 1 and ignored["items_indexed"] == 1
     finally:
         server.close()
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_extraction_worker_exits_when_the_crawl_is_killed(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    code = WORKER_CRAWL.replace('"NEWSINDEX_EXTRACTION_WORKERS_AFTER": 3', '"NEWSINDEX_EXTRACTION_WORKERS_AFTER": 1')
+    with DemoServer(delay=0.3) as slow:
+        sources = tmp_path / "slow-sources"
+        sources.mkdir()
+        (sources / "demo.yaml").write_text(source_yaml(slow.base_url), encoding="utf-8")
+        monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline, kids = time.monotonic() + 90, []
+            while time.monotonic() < deadline and not kids:
+                kids = [k for k in _children(proc.pid)
+                        if b"spawn_main" in (Path("/proc") / str(k) / "cmdline").read_bytes()]
+                time.sleep(0.2)
+            assert kids, "no extraction worker started"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and any(_alive(k) for k in kids):
+                time.sleep(0.2)
+            assert not any(_alive(k) for k in kids), "extraction worker outlived the killed crawl"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
