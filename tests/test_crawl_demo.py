@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from crawler.article import article_id
-from crawler.demo_site.site import DemoServer, build_articles, render_article, source_yaml
+from crawler.demo_site.site import DemoServer, build_articles, render_article, source_yaml, write_response
 from indexer.sqlite_backend import SQLiteBackend
 from tests.helpers import json_lines, newsindex
 
@@ -147,12 +147,7 @@ class _Throttling:
                         body = render_article(art, host).encode()
                 else:
                     status, body = 404, b"no"
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                write_response(self, status, headers, body)
 
             def log_message(self, *a: object) -> None:
                 return

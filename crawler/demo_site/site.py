@@ -319,17 +319,22 @@ def make_handler(site: DemoSite, delay: float = 0.0) -> type[BaseHTTPRequestHand
 
                 time.sleep(delay)
             status, headers, body = site.respond(self.path, self.headers.get("Host", "127.0.0.1"))
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            write_response(self, status, headers, body)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return
 
     return Handler
+
+
+def write_response(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
+    """Send one complete HTTP response (status, headers, Content-Length, body) from a request handler."""
+    handler.send_response(status)
+    for k, v in headers.items():
+        handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 class DemoServer:
