@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.normalize.text import clean_line, clean_text, word_count
-from crawler.normalize.urls import canonicalize_url, resolve_canonical
+from crawler.normalize.urls import canonicalize_url, resolve_canonical, without_tracking
 
 URL_CASES = [
     ("https://example.com/world/story", "https://example.com/world/story"),
@@ -40,6 +40,16 @@ URL_CASES = [
 @pytest.mark.parametrize("url,expected", URL_CASES)
 def test_canonicalize(url: str, expected: str | None) -> None:
     assert canonicalize_url(url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://x.org/world/a/?utm_source=t&id=3#frag", "https://x.org/world/a/?id=3"),  # path kept as written
+    ("https://x.org/p?fbclid=1", "https://x.org/p"),
+    ("HTTPS://X.org/Story/", "https://X.org/Story/"),  # host and path as written
+    ("http://[bad", "http://[bad"),
+])
+def test_without_tracking_is_the_url_to_request(url: str, expected: str) -> None:
+    assert without_tracking(url) == expected
 
 
 def test_rel_canonical_same_site_only() -> None:

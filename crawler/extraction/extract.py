@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -42,7 +41,7 @@ from crawler.normalize.bylines import normalize_byline
 from crawler.normalize.dates import DateResult, not_before, parse_date
 from crawler.normalize.language import detect_language
 from crawler.normalize.text import clean_line, clean_text, word_count
-from crawler.normalize.urls import resolve_canonical
+from crawler.normalize.urls import registered_host, resolve_canonical
 
 
 @dataclass(frozen=True)
@@ -310,15 +309,16 @@ def _node_block_text(node: Any) -> str:
 
 # ---------------------------------------------------------------- title
 def _strip_site_suffix(title: str, site_names: list[str]) -> str:
+    site_keys = [_name_key(s) for s in site_names if s]
     for sep in X.TITLE_SEPARATORS:
         if sep in title:
             head, _, tail = title.rpartition(sep)
-            tail_key = re.sub(r"\W+", "", tail.casefold())
-            if any(tail_key and tail_key in re.sub(r"\W+", "", s.casefold()) for s in site_names if s):
+            tail_key = _name_key(tail)
+            if tail_key and any(tail_key in k for k in site_keys):
                 return head.strip()
             first, _, rest = title.partition(sep)
-            first_key = re.sub(r"\W+", "", first.casefold())
-            if any(first_key and first_key == re.sub(r"\W+", "", s.casefold()) for s in site_names if s):
+            first_key = _name_key(first)
+            if first_key and first_key in site_keys:
                 return rest.strip()
     return title
 
@@ -575,9 +575,8 @@ def extract_article(
             if value.startswith(("http://", "https://", "@")):
                 continue
             parsed = normalize_byline(value)
-            orgs += parsed["organizations"]
-            names = [p for p in parsed["authors"] if not _is_site(p, site_keys)]
-            orgs += [p for p in parsed["authors"] if _is_site(p, site_keys)]
+            names, outlets = _split_site(parsed["authors"], site_keys)
+            orgs += parsed["organizations"] + outlets
             if names:
                 persons, prov["authors"] = list(dict.fromkeys(persons + names)), META
                 byline_raw = byline_raw or value
@@ -699,8 +698,8 @@ def extract_article(
         if parsed["authors"]:
             persons, prov["authors"] = parsed["authors"], GENERIC
             byline_raw = byline_raw or generic_doc["author"]
-    orgs += [p for p in persons if _is_site(p, site_keys)]  # the outlet credited as an author
-    persons = [p for p in persons if not _is_site(p, site_keys)]
+    persons, outlets = _split_site(persons, site_keys)
+    orgs += outlets  # the outlet credited as an author
     if persons:  # next to named reporters, the outlet's own name says nothing the `source` field does not
         orgs = [o for o in orgs if not _is_site(o, site_keys)]
     art.authors = persons
@@ -730,8 +729,7 @@ def _site_keys(site_names: list[str], url: str, meta: dict[str, list[str]]) -> s
     names = list(site_names) + _all_meta(meta, ["application-name", "copyright", "dc.publisher", "publisher"])
     keys = {_name_key(re.sub(r"^[©\s]*(?:copyright\s*)?(?:\(c\)\s*)?(?:\d{4}\s*)?", "", n, flags=re.I))
             for n in names}
-    host = (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
-    label = host.split(".")[0] if host else ""
+    label = registered_host(url).split(".")[0]
     if label not in _GENERIC_HOST_LABELS:
         keys.add(_name_key(label))
     return {k for k in keys if len(k) >= 3}
@@ -742,6 +740,15 @@ def _is_site(name: str, site_keys: set[str]) -> bool:
     key = _name_key(name)
     return bool(key) and any(key == k or key.startswith(k) or (len(key) >= 4 and k.startswith(key))
                              for k in site_keys)
+
+
+def _split_site(names: list[str], site_keys: set[str]) -> tuple[list[str], list[str]]:
+    """(names that are people, names that are the outlet itself)."""
+    people: list[str] = []
+    outlets: list[str] = []
+    for name in names:
+        (outlets if _is_site(name, site_keys) else people).append(name)
+    return people, outlets
 
 
 def _lead_credit(tree: lxml.html.HtmlElement, paragraphs: list[str]) -> tuple[int, Any] | None:

@@ -53,9 +53,23 @@ def canonicalize_url(url: object) -> str | None:
         path = path[:-4]
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    query = _untracked(parts.query)
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def without_tracking(url: str) -> str:
+    """The URL to request: tracking parameters and fragment dropped, everything else exactly as the site
+    wrote it (the canonical form, the dedupe key, also drops trailing slashes, which some servers 404 on)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(_untracked(parts.query)), ""))
+
+
+def _untracked(query: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
 
 
 def registered_host(url: str) -> str:

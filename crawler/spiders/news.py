@@ -41,25 +41,11 @@ from crawler.discovery import (
     parse_sitemap,
     too_old,
 )
+from crawler.normalize.urls import without_tracking
 from crawler.seen import SeenStore, open_seen_store
 from crawler.sources import Source, get_source, load_file
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-
-
-def fetchable(url: str) -> str:
-    """The URL to request: tracking parameters and fragment dropped, path left exactly as the site wrote it
-    (the canonical form, used as the dedupe key, also drops trailing slashes, which some servers 404 on)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    from crawler.normalize.urls import is_tracking
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def zero_config_source(start_urls: list[str]) -> Source:
@@ -138,10 +124,8 @@ class NewsSpider(scrapy.Spider):
             self._drop("too_old", url)
             return None
         self._stat("newsindex/discovery/article_requests")
-        # dont_filter: our own canonical-URL set dedupes; Scrapy's fingerprint would keep utm variants
-        return scrapy.Request(fetchable(url), callback=self.parse_article, errback=self.on_error, dont_filter=True,
-                              meta={"listed_date": listed_date, "section_hint": section, "newsindex_article": True,
-                                    "dont_obey_robotstxt": not self.source.politeness.obey_robots_txt})
+        return self._request(url, self.parse_article,
+                             {"listed_date": listed_date, "section_hint": section, "newsindex_article": True})
 
     def listing_request(self, url: str, callback, depth: int) -> scrapy.Request | None:
         key = canonical(url)
@@ -154,9 +138,13 @@ class NewsSpider(scrapy.Spider):
             return None
         self.requested.add(key)
         self.listing_pages += 1
-        return scrapy.Request(fetchable(url), callback=callback, errback=self.on_error, dont_filter=True,
-                              meta={"listing_depth": depth,
-                                    "dont_obey_robotstxt": not self.source.politeness.obey_robots_txt})
+        return self._request(url, callback, {"listing_depth": depth})
+
+    def _request(self, url: str, callback, meta: dict) -> scrapy.Request:
+        meta["dont_obey_robotstxt"] = not self.source.politeness.obey_robots_txt
+        # dont_filter: our own canonical-URL set dedupes; Scrapy's fingerprint would keep utm variants
+        return scrapy.Request(without_tracking(url), callback=callback, errback=self.on_error, dont_filter=True,
+                              meta=meta)
 
     # ------------------------------------------------------------ start
     async def start(self):  # Scrapy >= 2.13
