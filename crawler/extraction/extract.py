@@ -396,7 +396,7 @@ def _script_html_body(tree: lxml.html.HtmlElement) -> str:
     hydration state): paragraphs and sub-headings as text, figure captions left out. "" when none."""
     best = ""
     for script in tree.iter("script"):
-        if "json+ld" in (script.get("type") or "").lower() or "ld+json" in (script.get("type") or "").lower():
+        if "ld+json" in (script.get("type") or "").lower():
             continue
         code = script.text or ""
         if "\\u003cp" not in code and "<p" not in code:
@@ -436,11 +436,12 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str
         return doc if isinstance(doc, dict) else doc.as_dict()
 
     doc = run(True, tree)
-    if word_count(doc.get("text")) < 100:
+    words = word_count(doc.get("text"))
+    if words < 100:
         # precision mode kept almost nothing: on some layouts it discards the article itself; the
         # balanced mode's text wins when it is several times longer
         balanced = run(False, parse_html(html))  # a fresh tree: the first pass pruned this one
-        if word_count(balanced.get("text")) >= 3 * max(word_count(doc.get("text")), 10):
+        if word_count(balanced.get("text")) >= 3 * max(words, 10):
             doc = balanced
     return doc.get("text") or "", doc
 
@@ -670,12 +671,14 @@ def extract_article(
     if not body:
         text, generic_doc = _generic_body(tree, url, html)
         body, prov["body"] = text, GENERIC
+        words = word_count(body)
         ld_body = clean_text(ld.get("articleBody")) if ld and isinstance(ld.get("articleBody"), str) else ""
-        if ld_body and word_count(ld_body) >= 30 and word_count(body) < 0.5 * word_count(ld_body):
-            body, prov["body"] = ld_body, STRUCTURED
-        if word_count(body) < 50:  # script-rendered page: the article HTML may sit in a JS/JSON string
+        ld_words = word_count(ld_body)
+        if ld_words >= 30 and words < 0.5 * ld_words:
+            body, prov["body"], words = ld_body, STRUCTURED, ld_words
+        if words < 50:  # script-rendered page: the article HTML may sit in a JS/JSON string
             scripted = _script_html_body(tree)
-            if word_count(scripted) >= max(50, 2 * word_count(body)):
+            if word_count(scripted) >= max(50, 2 * words):
                 body, prov["body"] = scripted, GENERIC
     paragraphs, credit_line = _strip_chrome(_body_paragraphs(body), art.title)
     lead_credit = _lead_credit(tree, paragraphs)
@@ -755,11 +758,13 @@ def _lead_credit(tree: lxml.html.HtmlElement, paragraphs: list[str]) -> tuple[in
     """An opening body paragraph that is only a bold name ("<p><strong>Mohloai Mpesi</strong></p>"),
     right before the first full paragraph: the article's byline as many regional papers print it.
     Returns (paragraph index, parsed byline) or None."""
+    opening = {p for p in paragraphs[:4] if len(p) <= 80}
     bold: set[str] = set()
     for el in tree.xpath("//p[strong or b]"):
         text = clean_line(el.text_content())
-        strong = clean_line(" ".join(b.text_content() for b in el if b.tag in ("strong", "b")))
-        if text and text == strong and len(text) <= 80:
+        if text not in opening:  # only the body's first paragraphs can be its opening credit
+            continue
+        if text == clean_line(" ".join(b.text_content() for b in el if b.tag in ("strong", "b"))):
             bold.add(text)
     if not bold:
         return None
