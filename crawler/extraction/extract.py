@@ -277,14 +277,14 @@ def _visible_text(node: Any) -> str:
     """A node's text without screen-reader-only helpers ("capital", "Author:" labels for assistive tech)."""
     if not isinstance(node, lxml.html.HtmlElement):
         return _node_text(node)
-    hidden = [el for el in node.iter() if el is not node and isinstance(el.tag, str)
-              and _HIDDEN_CLASS.search(el.get("class") or "")]
+    hidden = {el for el in node.iter() if el is not node and isinstance(el.tag, str)
+              and _HIDDEN_CLASS.search(el.get("class") or "")}
     if not hidden:
         return _node_text(node)
     parts: list[str] = []
 
     def walk(el: Any) -> None:
-        if el in hidden_set:
+        if el in hidden:
             return
         if el.text:
             parts.append(el.text)
@@ -294,7 +294,6 @@ def _visible_text(node: Any) -> str:
             if child.tail:
                 parts.append(child.tail)
 
-    hidden_set = set(hidden)
     walk(node)
     return clean_line(" ".join(parts))
 
