@@ -6,9 +6,13 @@ import hashlib
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
+
+from crawler.article import content_hash
+from crawler.normalize.text import word_count
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
@@ -44,14 +48,27 @@ def simhash(text: str | None, n: int = 3) -> int | None:
     return int.from_bytes(np.packbits(majority).tobytes(), "big")
 
 
+def body_fingerprints(body: str | None) -> tuple[int, str | None, str | None]:
+    """(word count, content hash, SimHash as 16 hex digits) of an article body; hashes are None without one."""
+    if not body:
+        return 0, None, None
+    h = simhash(body)
+    return word_count(body), content_hash(body), (f"{h:016x}" if h is not None else None)
+
+
 def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
 class FingerprintStore:
-    """Persisted fingerprints of indexed articles: find the earliest near-duplicate of a new one."""
+    """Persisted fingerprints of indexed articles: find the earliest near-duplicate of a new one.
 
-    def __init__(self, path: Path) -> None:
+    New fingerprints are written in short batched transactions (every ``batch`` adds, at least once
+    a second, and on close), not one commit per article; until written they are matched from memory.
+    A killed process forgets at most its last batch: those articles only miss a duplicate mark.
+    """
+
+    def __init__(self, path: Path, batch: int = 64, max_delay: float = 1.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
@@ -62,6 +79,9 @@ class FingerprintStore:
                             "b0 INT, b1 INT, b2 INT, b3 INT)")
             for b in range(BANDS):
                 self.db.execute(f"CREATE INDEX IF NOT EXISTS fp_b{b} ON fp(b{b})")
+        self.batch, self.max_delay = batch, max_delay
+        self._pending: list[tuple[str, str, int]] = []
+        self._written_at = time.monotonic()
 
     @staticmethod
     def _bands(h: int) -> list[int]:
@@ -73,15 +93,31 @@ class FingerprintStore:
         with self._lock:
             rows = self.db.execute(f"SELECT id, hash FROM fp WHERE ({where}) AND id != ? ORDER BY rowid",
                                    (*bands, doc_id)).fetchall()
+            pending = list(self._pending)
         for other_id, other in rows:
             if distance(h, int(other, 16)) <= max_distance:
                 return str(other_id)
+        for other_id, _, other_h in pending:  # added after every stored one
+            if other_id != doc_id and distance(h, other_h) <= max_distance:
+                return other_id
         return None
 
     def add(self, doc_id: str, source: str, h: int) -> None:
-        with self._lock, self.db:
-            self.db.execute("INSERT OR IGNORE INTO fp(id, source, hash, b0, b1, b2, b3) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (doc_id, source, f"{h:016x}", *self._bands(h)))
+        with self._lock:
+            self._pending.append((doc_id, source, h))
+            if len(self._pending) >= self.batch or time.monotonic() - self._written_at >= self.max_delay:
+                self._write()
+
+    def _write(self) -> None:
+        rows, self._pending = self._pending, []
+        self._written_at = time.monotonic()
+        if rows:
+            with self.db:
+                self.db.executemany("INSERT OR IGNORE INTO fp(id, source, hash, b0, b1, b2, b3) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                    [(i, src, f"{h:016x}", *self._bands(h)) for i, src, h in rows])
 
     def close(self) -> None:
+        with self._lock:
+            self._write()
         self.db.close()

@@ -22,8 +22,8 @@ from crawler import config as runtime_config
 from crawler.article import Article, Page
 from crawler.exceptions import BackendUnavailable, ExtractionError, SourceConfigError
 from crawler.extraction.extract import NO_RULES, SiteRules, extract_article
-from crawler.fingerprint import FingerprintStore, simhash
-from crawler.normalize.text import clean_line, clean_text, word_count
+from crawler.fingerprint import FingerprintStore, body_fingerprints
+from crawler.normalize.text import clean_line, clean_text
 from crawler.seen import SeenStore, open_seen_store
 
 if TYPE_CHECKING:
@@ -144,12 +144,13 @@ class NormalizationPipeline(_Base):
             return item
         item.title = clean_line(item.title) or None
         item.lead = clean_line(item.lead) or None
-        item.body = clean_text(item.body) or None
+        body = clean_text(item.body) or None
+        if body != item.body or (body and item.simhash is None):
+            # extraction fingerprints the body it produces; a body changed here is fingerprinted again
+            item.body = body
+            item.word_count, item.content_hash, item.simhash = body_fingerprints(body)
         item.section = clean_line(item.section) or None
         item.tags = [t for t in (clean_line(t) for t in item.tags) if t][:30]
-        item.word_count = word_count(item.body)
-        h = simhash(item.body)
-        item.simhash = f"{h:016x}" if h is not None else None
         return item
 
 
