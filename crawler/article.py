@@ -61,6 +61,10 @@ class Article:
     run_id: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # the stemmed search fields both stores index (indexer.base.analyzed_fields), computed where the
+    # article is made (in the extraction worker during a crawl); left out of the document while None
+    title_stem: str | None = None
+    text_stem: str | None = None
 
     def to_document(self) -> dict[str, Any]:
         """The stored form (identical for both backends); JSON-serialisable."""
@@ -69,6 +73,8 @@ class Article:
         doc: dict[str, Any] = {}
         for name in _FIELD_NAMES:
             value = getattr(self, name)
+            if value is None and name in STEM_FIELDS:
+                continue
             doc[name] = value.copy() if isinstance(value, (list, dict)) else value
         doc["source"] = {"id": self.source_id, "name": self.source_name}
         return doc
@@ -85,6 +91,7 @@ class Article:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Article))
+STEM_FIELDS = ("title_stem", "text_stem")
 
 
 def article_id(canonical_url: str) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,9 +26,11 @@ from crawler.extraction.extract import NO_RULES, SiteRules, extract_article
 from crawler.fingerprint import FingerprintStore, body_fingerprints
 from crawler.normalize.text import clean_line, clean_text
 from crawler.seen import SeenStore, open_seen_store
+from indexer.base import stem_fields
 
 if TYPE_CHECKING:
     from indexer.base import Backend
+    from indexer.writer import BatchWriter
 
 logger = logging.getLogger(__name__)
 COVERAGE_FIELDS = ("title", "body", "authors", "published_at", "language", "section")
@@ -66,10 +69,20 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def _extract_page(item: Page, rules: SiteRules) -> Article:
-    """Extraction of one page; runs in the crawl process or in an extraction worker process."""
+    """Extraction of one page; runs in the crawl process or in an extraction worker process.
+
+    The article's stemmed search fields are computed here too, so the crawl process and the
+    indexer's bulk requests do not pay for them."""
     fetched = dt.datetime.fromisoformat(item.fetched_at)
-    return extract_article(item.html, item.url, rules, fetched, item.run_id,
-                           section_hint=item.section_hint, listed_date=item.listed_date)
+    article = extract_article(item.html, item.url, rules, fetched, item.run_id,
+                              section_hint=item.section_hint, listed_date=item.listed_date)
+    _set_stems(article)
+    return article
+
+
+def _set_stems(article: Article) -> None:
+    stems = stem_fields(article.title, article.lead, article.body, article.language)
+    article.title_stem, article.text_stem = stems["title_stem"], stems["text_stem"]
 
 
 class ExtractionPipeline(_Base):
@@ -137,18 +150,20 @@ class ExtractionPipeline(_Base):
 
 
 class NormalizationPipeline(_Base):
-    """Final field hygiene: clean text, bounded lists, word count, content fingerprint."""
+    """Final field hygiene: clean text, bounded lists; word count, content fingerprint and search stems
+    of a text that changed here (extraction computes them for the text it produces)."""
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        item.title = clean_line(item.title) or None
-        item.lead = clean_line(item.lead) or None
+        title, lead = clean_line(item.title) or None, clean_line(item.lead) or None
         body = clean_text(item.body) or None
-        if body != item.body or (body and item.simhash is None):
-            # extraction fingerprints the body it produces; a body changed here is fingerprinted again
-            item.body = body
+        body_changed = body != item.body or (body is not None and item.simhash is None)
+        if body_changed:
             item.word_count, item.content_hash, item.simhash = body_fingerprints(body)
+        if body_changed or title != item.title or lead != item.lead or item.text_stem is None:
+            item.title, item.lead, item.body = title, lead, body
+            _set_stems(item)
         item.section = clean_line(item.section) or None
         item.tags = [t for t in (clean_line(t) for t in item.tags) if t][:30]
         return item
@@ -229,6 +244,9 @@ class IndexingPipeline(_Base):
         self.seen: SeenStore | None = None
         self.down_pause = s.getfloat("NEWSINDEX_STORE_DOWN_PAUSE", 30.0)
         self.down_until = 0.0
+        self.writer: BatchWriter | None = None
+        self.spool_lock = threading.Lock()
+        self.writer_stats = _LockedStats(self.stats)
 
     def open_spider(self) -> None:
         from indexer.backends import open_backend
@@ -282,30 +300,54 @@ class IndexingPipeline(_Base):
         self.stats.inc_value("newsindex/coverage/body_chars", len(item.body or ""))
 
     def flush(self) -> None:
+        """Hand the buffered documents to the background writer (see indexer.writer)."""
         docs, self.buffer, self.buffer_bytes = self.buffer, [], 0
         self.last_flush = time.monotonic()
-        if not docs:
-            return
+        if docs:
+            if self.writer is None:
+                from indexer.writer import WRITE_CONCURRENCY, BatchWriter
+
+                # the embedded store writes one batch at a time (one connection); a cluster takes two
+                concurrency = WRITE_CONCURRENCY if getattr(self.backend, "name", "") == "elasticsearch" else 1
+                self.writer = BatchWriter(self._write, concurrency=concurrency)
+            self.writer.submit(docs)
+
+    def _write(self, docs: list[dict[str, Any]]) -> None:
+        """Index one batch (in a writer thread): the undeliverable to the spool, then mark the URLs seen."""
         from indexer.replay import deliver
 
-        if self.backend is not None and time.monotonic() >= self.down_until:
-            left = deliver(self.backend, docs, self.dead, self.stats)
-            if left:  # unreachable after its retries: spool directly for a while instead of stalling the crawl
-                self.down_until = time.monotonic() + self.down_pause
-        else:
-            left = docs
-        if left:
-            self.spool.append(left)
-            self.stats.inc_value("newsindex/items/spooled", len(left))
-            logger.warning("store unavailable: %d articles spooled to %s", len(left), self.spool.dir)
+        try:
+            if self.backend is not None and time.monotonic() >= self.down_until:
+                left = deliver(self.backend, docs, self.dead, self.writer_stats)
+                if left:  # unreachable after its retries: spool directly for a while instead of stalling
+                    self.down_until = time.monotonic() + self.down_pause
+            else:
+                left = docs
+            if left:
+                with self.spool_lock:
+                    self.spool.append(left)
+                self.writer_stats.inc_value("newsindex/items/spooled", len(left))
+                logger.warning("store unavailable: %d articles spooled to %s", len(left), self.spool.dir)
+        except Exception as exc:  # noqa: BLE001 - e.g. a full disk: the URLs stay unseen and are fetched again
+            self.writer_stats.inc_value(f"newsindex/index/write_errors/{type(exc).__name__}", len(docs))
+            logger.error("%d articles neither indexed nor spooled (fetched again next run): %r", len(docs), exc)
+            return
         if self.seen is not None:
             self.seen.add_many([u for doc in docs for u in (doc["url"], doc.get("canonical_url")) if u])
-        waiting, nbytes = self.spool.size()
-        self.stats.set_value("newsindex/spool/documents", waiting)
-        self.stats.set_value("newsindex/spool/bytes", nbytes)
+        if left:
+            with self.spool_lock:
+                waiting, nbytes = self.spool.size()
+            self.writer_stats.set_value("newsindex/spool/documents", waiting)
+            self.writer_stats.set_value("newsindex/spool/bytes", nbytes)
 
     def close_spider(self) -> None:
         self.flush()
+        if self.writer is not None:
+            self.writer.close()
+        with self.spool_lock:
+            waiting, nbytes = self.spool.size()
+        self.stats.set_value("newsindex/spool/documents", waiting)
+        self.stats.set_value("newsindex/spool/bytes", nbytes)
         if self.backend is not None:
             try:
                 self.backend.refresh()
@@ -314,6 +356,21 @@ class IndexingPipeline(_Base):
             self.backend.close()
         if self.seen is not None:
             self.seen.close()
+
+
+class _LockedStats:
+    """The crawl's stats for writer threads: two batches finishing at once must not lose a count."""
+
+    def __init__(self, stats: Any) -> None:
+        self._stats, self._lock = stats, threading.Lock()
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        with self._lock:
+            self._stats.inc_value(key, count)
+
+    def set_value(self, key: str, value: object) -> None:
+        with self._lock:
+            self._stats.set_value(key, value)
 
 
 def _approx_bytes(doc: dict[str, Any]) -> int:

@@ -131,9 +131,19 @@ def result_row(doc: dict[str, Any], score: float | None, req: SearchRequest) -> 
 
 
 def analyzed_fields(doc: dict[str, Any]) -> dict[str, str]:
-    """The stemmed search fields both backends index next to the article."""
-    lang = doc.get("language")
+    """The stemmed search fields both backends index next to the article.
+
+    A document that already carries them (an article made by a crawl: they are computed in the
+    extraction worker, see :func:`stem_fields`) keeps its own; any other gets them computed here.
+    """
+    title_stem, text_stem = doc.get("title_stem"), doc.get("text_stem")
+    if isinstance(title_stem, str) and isinstance(text_stem, str):
+        return {"title_stem": title_stem, "text_stem": text_stem}
+    return stem_fields(doc.get("title"), doc.get("lead"), doc.get("body"), doc.get("language"))
+
+
+def stem_fields(title: str | None, lead: str | None, body: str | None, lang: str | None) -> dict[str, str]:
     return {
-        "title_stem": analysis.stem_text(doc.get("title"), lang),
-        "text_stem": analysis.stem_text(" ".join(filter(None, [doc.get("lead"), doc.get("body")])), lang),
+        "title_stem": analysis.stem_text(title, lang),
+        "text_stem": analysis.stem_text(" ".join(filter(None, [lead, body])), lang),
     }

@@ -20,6 +20,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch.serializer import OrjsonSerializer
 
+from crawler.article import STEM_FIELDS
 from crawler.config import Config
 from crawler.exceptions import BackendUnavailable, ConfigError, QueryError
 from indexer import analysis
@@ -55,8 +56,11 @@ def make_client(cfg: Config) -> Elasticsearch:
 
 def bulk_action(doc: dict[str, Any], index: str) -> dict[str, Any]:
     """The bulk action for one article document (pure)."""
-    source = dict(doc)
-    source.update(analyzed_fields(doc))
+    if isinstance(doc.get("title_stem"), str) and isinstance(doc.get("text_stem"), str):
+        source = doc  # made by a crawl: the search fields are already there (never modified here)
+    else:
+        source = dict(doc)
+        source.update(analyzed_fields(doc))
     return {
         "_op_type": "index",
         "_index": index,
@@ -239,7 +243,8 @@ class ElasticsearchBackend:
     # -------------------------------------------------------------- reads
     def get(self, doc_id: str) -> dict[str, Any] | None:
         try:
-            return dict(self.client.get(index=self.alias, id=doc_id)["_source"])
+            source = self.client.get(index=self.alias, id=doc_id, source_excludes=list(STEM_FIELDS))["_source"]
+            return dict(source)
         except NotFoundError:
             return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -118,13 +119,14 @@ class Spool:
 class DeadLetters:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._lock = threading.Lock()  # batches are written from two threads at once
 
     def write(self, doc: dict[str, Any], reason: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"reason": reason, "id": doc.get("id"), "url": doc.get("url"),
                            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "document": doc},
                           ensure_ascii=False, default=str)
-        with self.path.open("a", encoding="utf-8") as f:
+        with self._lock, self.path.open("a", encoding="utf-8") as f:
             f.write(line + "\n")
             f.flush()
             os.fsync(f.fileno())

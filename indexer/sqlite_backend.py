@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from crawler.article import STEM_FIELDS
 from crawler.exceptions import BackendUnavailable, QueryError
 from indexer import analysis
 from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row, version_of
@@ -115,7 +116,8 @@ class SQLiteBackend:
             return
         src = doc.get("source") or {}
         source_id = src.get("id") if isinstance(src, dict) else str(src)
-        payload = json.dumps(doc, ensure_ascii=False)
+        stems = analyzed_fields(doc)
+        payload = json.dumps({k: v for k, v in doc.items() if k not in STEM_FIELDS}, ensure_ascii=False)
         rowid = self.db.execute(
             "INSERT INTO articles(id, source, section, section_key, language, published_at, version, doc) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source=excluded.source, "
@@ -128,7 +130,6 @@ class SQLiteBackend:
         credited = (doc.get("authors") or []) + (doc.get("organizations") or [])
         for author in dict.fromkeys(a.casefold() for a in credited):
             self.db.execute("INSERT OR IGNORE INTO article_authors(id, author) VALUES (?, ?)", (doc_id, author))
-        stems = analyzed_fields(doc)
         if row:
             self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[1],))
         self.db.execute("INSERT INTO articles_fts(rowid, title_stem, text_stem) VALUES (?, ?, ?)",
