@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict:
     # a real file: Scrapy inspects the source of spider callbacks
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(code)
+    server = time.process_time()  # this process only serves the site while the child crawls
     try:
         proc = subprocess.run([sys.executable, f.name, *args], capture_output=True, text=True, env=env,
                               cwd=str(HERE.parent))
@@ -165,7 +167,7 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict:
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(lines[-1])
+    return {**json.loads(lines[-1]), "server_cpu": time.process_time() - server}
 
 
 def main() -> int:
@@ -200,7 +202,8 @@ def main() -> int:
             rb = fulls[-1]["items"] / fulls[-1]["seconds"]
             print(f"round {r + 1}: bare {ra:.1f} pages/s, newsindex {rb:.1f} pages/s, ratio {rb / ra:.2f} "
                   f"(CPU s: bare {bares[-1]['cpu']:.1f}, newsindex {fulls[-1]['cpu']:.1f} "
-                  f"+ worker {fulls[-1].get('worker_cpu', 0):.1f})", flush=True)
+                  f"+ worker {fulls[-1].get('worker_cpu', 0):.1f}; the site server {bares[-1]['server_cpu']:.1f} "
+                  f"and {fulls[-1]['server_cpu']:.1f})", flush=True)
     httpd.shutdown()
     bare = sorted(bares, key=lambda x: x["items"] / x["seconds"])[len(bares) // 2]
     full = sorted(fulls, key=lambda x: x["items"] / x["seconds"])[len(fulls) // 2]
