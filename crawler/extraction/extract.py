@@ -539,9 +539,11 @@ def extract_article(
     else:
         h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1")) if 3 <= len(h) <= 400), None)
         ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
-        title_sources = [(GENERIC, 1.0, h1), (STRUCTURED, 1.0, ld_title),
-                      (META, 1.0, _first_meta(meta, ["og:title"])), (META, 0.5, _first_meta(meta, ["twitter:title"])),
-                      (GENERIC, 0.5, clean_line(tree.findtext(".//title") or ""))]
+        w = X.TITLE_WEIGHTS
+        title_sources = [(GENERIC, w["h1"], h1), (STRUCTURED, w["headline"], ld_title),
+                         (META, w["og:title"], _first_meta(meta, ["og:title"])),
+                         (META, w["twitter:title"], _first_meta(meta, ["twitter:title"])),
+                         (GENERIC, w["title"], clean_line(tree.findtext(".//title") or ""))]
         voted = _vote_title([(layer, weight, _strip_site_suffix(clean_line(text), site_names))
                              for layer, weight, text in title_sources if text and clean_line(text)])
         if voted:

@@ -93,4 +93,7 @@ DATELINE_RE = re.compile(
     r"^\s*(published|updated|posted|last updated|first published)\b.{0,80}\d{4}.{0,40}$", re.I
 )
 
+# Votes of the page's title sources (see extract._vote_title): the visible h1, the JSON-LD headline,
+# og:title, twitter:title, the <title> element.
+TITLE_WEIGHTS = {"h1": 1.0, "headline": 1.0, "og:title": 1.0, "twitter:title": 0.5, "title": 0.5}
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")
