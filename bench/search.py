@@ -81,12 +81,12 @@ def main() -> int:
     queries = make_queries(docs, args.queries)
     es = ElasticsearchBackend(load_config({"NEWSINDEX_ES_URL": url}), alias="bench-search")
     es.init()
-    for i in range(0, len(docs), 1000):
-        es.upsert(docs[i:i + 1000])
-    es.refresh()
-    es.client.indices.forcemerge(index=es.alias, max_num_segments=1)
     rows = {}
     try:
+        for i in range(0, len(docs), 1000):
+            es.upsert(docs[i:i + 1000])
+        es.refresh()
+        es.client.options(request_timeout=900).indices.forcemerge(index=es.alias, max_num_segments=1)
         rows["elasticsearch"] = timed(es, queries)
     finally:
         drop_alias(es)
