@@ -98,3 +98,13 @@ def test_comments_in_the_markup_do_not_cut_the_body() -> None:
     html = page("", f"<article><h1>Headline here</h1>{paras}</article>")
     body = extract_article(html, "https://example.org/a").body or ""
     assert all(f"Part {i} " in body for i in range(12))
+
+
+def test_indented_byline_paragraph_is_read_as_a_byline() -> None:
+    indent = "\n" + " " * 64
+    html = page("", f"<header><h1>Property demand rises</h1><p class='text-sm'>{indent}By TPN,{indent}in "
+                    f"<a href='/news'>News</a>, <a href='/pt'>Portugal</a>, <a href='/b'>Business</a> &middot;"
+                    f"{indent}<span>31 Jan 2025, 20:02</span>{indent}&middot; 0 Comments{indent}</p></header>"
+                    f"<article>{PARAS}</article>")
+    art = extract_article(html, "https://www.example.pt/a")
+    assert art.authors == [] and art.organizations == ["TPN"]

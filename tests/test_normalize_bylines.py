@@ -131,6 +131,14 @@ CASES = [
     ("Senior Correspondent for Asia", [], []),
     ("Montag", [], []),
     ("Jane Doe, Monday", ["Jane Doe"], []),
+    # the categories a story was filed in, and acronym credits
+    ("By TPN, in News, Portugal, Business, Property, Tourism · 31 Jan 2025, 20:02", [], ["TPN"]),
+    ("By Jane Doe, in World, Europe", ["Jane Doe"], []),
+    ("Por Ana Souza, em Política, Brasil", ["Ana Souza"], []),
+    ("By TPN", [], ["TPN"]),
+    ("Von KNA", [], ["KNA"]),
+    ("By Jane Doe and TPN", ["Jane Doe"], ["TPN"]),
+    ("By LI WEI", ["Li Wei"], []),
 ]
 
 

@@ -94,6 +94,10 @@ _DATELINE_TAIL = re.compile(r"^(\s*[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*)
 _SELF_CREDIT = re.compile(r"^(?:our|unserer|unsere|unseres|unserem|notre|nos|nuestra|nuestro|nostra|nostro|onze|"
                           r"nossa|nosso)\b", re.I)
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
+# "By TPN, in News, Portugal, Business": after a lead-in, ", in <...>" lists where the story was filed
+_FILED_IN = re.compile(r",\s+(?:in|en|em)\s+\S.*$")
+# A credit that is one short all-capitals word ("TPN", "APA", "KNA") is an organization's acronym, no person
+_ACRONYM = re.compile(r"[A-ZÀ-Þ]{2,5}")
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
 )
@@ -234,6 +238,7 @@ def _normalize(text: object) -> Byline:
         segment = re.sub(r"^(by|von|par|por)$", "", segment.strip(), flags=re.I)
         segment = _PLACE.sub("", segment)
         if had_lead_in:
+            segment = _FILED_IN.sub("", segment)
             tail = _DATELINE_TAIL.match(segment)
             if tail and not _org(tail.group(2).strip()):
                 segment = tail.group(1)
@@ -243,7 +248,7 @@ def _normalize(text: object) -> Byline:
             piece = _clean_piece(_PLACE.sub("", _LEAD_IN.sub("", raw)))
             if not piece or _SELF_CREDIT.match(piece):
                 continue
-            org = _org(piece)
+            org = _org(piece) or (piece if _ACRONYM.fullmatch(piece) else None)
             if org and not _looks_like_title_only(piece):
                 orgs.append(org)
                 continue
