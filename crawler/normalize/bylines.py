@@ -228,11 +228,7 @@ def _normalize(text: object) -> Byline:
             continue
         segment = _EDIT_CREDIT.sub("", segment)
         original = segment
-        for _ in range(3):
-            stripped = _LEAD_IN.sub("", segment)
-            if stripped == segment:
-                break
-            segment = stripped
+        segment = _strip_lead_ins(segment)
         had_lead_in = segment != original
         segment = _DATEISH.sub("", segment)
         segment = re.sub(r"^(by|von|par|por)$", "", segment.strip(), flags=re.I)
@@ -245,7 +241,7 @@ def _normalize(text: object) -> Byline:
         for raw in _SPLIT.split(segment):
             if raw is None:
                 continue
-            piece = _clean_piece(_PLACE.sub("", _LEAD_IN.sub("", raw)))
+            piece = _clean_piece(_PLACE.sub("", _strip_lead_ins(raw)))
             if not piece or _SELF_CREDIT.match(piece):
                 continue
             org = _org(piece) or (piece if _ACRONYM.fullmatch(piece) else None)
@@ -258,6 +254,16 @@ def _normalize(text: object) -> Byline:
             if _looks_like_name(name):
                 authors.append(name)
     return {"authors": _dedupe(authors), "organizations": _dedupe(orgs)}
+
+
+def _strip_lead_ins(text: str) -> str:
+    """ "By Von X" -> "X": every lead-in, so a name printed again normalizes the same (idempotence)."""
+    for _ in range(3):
+        stripped = _LEAD_IN.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def _looks_like_title_only(piece: str) -> bool:
