@@ -59,8 +59,8 @@ def main() -> int:
     print(f"stemmed search fields, computed at extraction in a crawl: {per_doc:.3f} ms CPU per article (cold caches)")
     cfg = load_config({"NEWSINDEX_ES_URL": url})
 
-    # (a) and (b) run in alternating order for --rounds rounds, each into a fresh index, and the medians are
-    # compared: on a shared 2-core machine one pass of each is at the mercy of whatever else runs.
+    # (a), (b) and (b') rotate for --rounds rounds, each into a fresh index, and the medians are compared:
+    # on a shared 2-core machine one pass of each is at the mercy of whatever else runs.
     def run_raw() -> float:
         raw = ElasticsearchBackend(cfg, alias="bench-raw")
         raw.init()
@@ -95,6 +95,7 @@ def main() -> int:
         analysis_cache_clear()  # every round starts with cold stem caches, as a fresh crawl process does
         ours = ElasticsearchBackend(cfg, alias="bench-newsindex")
         ours.init()
+
         def write(batch: list[dict]) -> None:
             report = ours.upsert(batch)
             assert report.indexed == len(batch) and not report.rejected
@@ -112,8 +113,8 @@ def main() -> int:
         return rate
 
     runs = {"raw": run_raw, "ours": lambda: run_ours(docs), "ours_stemming": lambda: run_ours(plain)}
-    ElasticsearchBackend(cfg, alias="bench-warmup").init()  # an untimed pass warms the server (JIT, caches)
-    warm = ElasticsearchBackend(cfg, alias="bench-warmup")
+    warm = ElasticsearchBackend(cfg, alias="bench-warmup")  # an untimed pass warms the server (JIT, caches)
+    warm.init()
     for i in range(0, min(len(docs), 5000), args.batch):
         warm.upsert(docs[i:i + args.batch])
     drop_alias(warm)

@@ -96,7 +96,7 @@ _SELF_CREDIT = re.compile(r"^(?:our|unserer|unsere|unseres|unserem|notre|nos|nue
 _HONORIFIC = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|hon)\.?\s+)+", re.I)
 # "By TPN, in News, Portugal, Business": after a lead-in, ", in <...>" lists where the story was filed
 _FILED_IN = re.compile(r",\s+(?:in|en|em)\s+\S.*$")
-# A credit that is one short all-capitals word ("TPN", "APA", "KNA") is an organization's acronym, no person
+# A credit that is one short all-capitals word ("TPN", "APA", "KNA") is an organization's acronym, not a person
 _ACRONYM = re.compile(r"[A-ZÀ-Þ]{2,5}")
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|•|·|&|\n|\b(?i:and|with)\b|\b(?:und|et|y|e|en|og|och|i|avec|mit|con|com)\b)\s*"
