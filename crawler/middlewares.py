@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from email.utils import parsedate_to_datetime
-from time import monotonic
 
 from scrapy.http import Request, Response
 
@@ -50,7 +49,7 @@ class RetryAfterMiddleware:
                     # Scrapy's slot waits `delay - now + lastseen` before its next download, and only
                     # when it has a delay at all: a tiny one makes the pause apply without slowing it later
                     slot.delay = max(slot.delay, 0.001)
-                    slot.lastseen = max(slot.lastseen, monotonic() + wait)
+                    slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
                 request.meta["retry_after_wait"] = wait
         return response
 

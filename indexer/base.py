@@ -136,10 +136,14 @@ def analyzed_fields(doc: dict[str, Any]) -> dict[str, str]:
     A document that already carries them (an article made by a crawl: they are computed in the
     extraction worker, see :func:`stem_fields`) keeps its own; any other gets them computed here.
     """
-    title_stem, text_stem = doc.get("title_stem"), doc.get("text_stem")
-    if isinstance(title_stem, str) and isinstance(text_stem, str):
-        return {"title_stem": title_stem, "text_stem": text_stem}
+    if carries_stems(doc):
+        return {"title_stem": doc["title_stem"], "text_stem": doc["text_stem"]}
     return stem_fields(doc.get("title"), doc.get("lead"), doc.get("body"), doc.get("language"))
+
+
+def carries_stems(doc: dict[str, Any]) -> bool:
+    """True when ``doc`` already has both stemmed search fields."""
+    return isinstance(doc.get("title_stem"), str) and isinstance(doc.get("text_stem"), str)
 
 
 def stem_fields(title: str | None, lead: str | None, body: str | None, lang: str | None) -> dict[str, str]:

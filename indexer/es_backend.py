@@ -24,7 +24,7 @@ from crawler.article import STEM_FIELDS
 from crawler.config import Config
 from crawler.exceptions import BackendUnavailable, ConfigError, QueryError
 from indexer import analysis
-from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row, version_of
+from indexer.base import IndexReport, SearchRequest, analyzed_fields, carries_stems, result_row, version_of
 
 RUNS_INDEX = "news-crawl-runs"
 MAX_DOC_BYTES = 10 * 1024 * 1024
@@ -56,7 +56,7 @@ def make_client(cfg: Config) -> Elasticsearch:
 
 def bulk_action(doc: dict[str, Any], index: str) -> dict[str, Any]:
     """The bulk action for one article document (pure)."""
-    if isinstance(doc.get("title_stem"), str) and isinstance(doc.get("text_stem"), str):
+    if carries_stems(doc):
         source = doc  # made by a crawl: the search fields are already there (never modified here)
     else:
         source = dict(doc)
