@@ -23,6 +23,36 @@ def test_site_tail_is_trimmed_from_the_title() -> None:
     assert extract_article(html, "https://example.org/a").title == "Mining blasts shatter homes"
 
 
+def test_og_title_wins_over_a_kicker_prefixed_h1_and_headline() -> None:
+    html = page('<meta property="og:title" content="Trump plans a helipad">'
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"headline": "White House: Trump plans a helipad by the ballroom"}</script>',
+                f"<article><h1>White House: Trump plans a helipad by the ballroom</h1>{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").title == "Trump plans a helipad"
+
+
+def test_the_headline_h1_and_title_together_outvote_og_title() -> None:
+    html = page('<title>Iran turns down second round of talks</title>'
+                '<meta property="og:title" content="The end of the talks?">'
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"headline": "Iran turns down second round of talks"}</script>',
+                f"<article><h1>Iran turns down second round of talks</h1>{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").title == "Iran turns down second round of talks"
+
+
+def test_an_h1_in_a_breadcrumb_trail_is_not_the_headline() -> None:
+    html = page("<title>Storm hits the coast</title>",
+                f"<nav class='breadcrumb'><h1>News / World</h1></nav>"
+                f"<article><h2>Storm hits the coast</h2>{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").title == "Storm hits the coast"
+
+
+def test_title_tails_after_an_asterisk_and_typographic_quotes_count_as_the_same_title() -> None:
+    html = page('<meta property="og:title" content="Kohberger\'s lawyers * The Daily Site * by Jane Roe">',
+                f"<article><h1>Kohberger’s lawyers</h1>{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").title == "Kohberger’s lawyers"
+
+
 def test_bold_opening_name_paragraph_is_the_byline_and_leaves_the_body() -> None:
     html = page("", f"<article><h1>Headline here</h1><p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
                     f"{PARAS}</article>")

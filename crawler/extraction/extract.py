@@ -15,8 +15,9 @@ Rules where layers disagree:
 - Dates: a date-only value gives way to a later layer's value with a time on the same day.
 - Authors: the first layer with person names wins; organizations are collected from every layer
   consulted up to it. A closing "Story By: X" line in the body is the byline when nothing else is.
-- Title: the <h1> when it agrees with og:title/<title>, else og:title/headline with site-name
-  suffixes (" | Site", " - Site") removed.
+- Title: a weighted vote of og:title, the JSON-LD headline, the <h1> (not one inside a breadcrumb
+  trail), twitter:title and <title>, after site-name suffixes (" | Site", " - Site") are removed;
+  og:title wins unless the others all agree on another title (xpaths.TITLE_WEIGHTS).
 """
 
 from __future__ import annotations
@@ -323,11 +324,21 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     return title
 
 
-_TITLE_SEP = re.compile(r"^\s*(\||-|–|—|:|：|·|•|::|»|«|ㅣ)")
+_TITLE_SEP = re.compile(r"^\s*(\||-|–|—|:|：|·|•|::|»|«|ㅣ|\*)")
+
+
+_TITLE_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
+
+
+def _in_breadcrumb(node: Any) -> bool:
+    """An <h1> in a breadcrumb trail (or styled as one) names the page for navigation and SEO; it is not
+    the visible headline."""
+    names = node.xpath("ancestor-or-self::*/@class | ancestor-or-self::*/@id")
+    return any("breadcrumb" in name.lower() for name in names)
 
 
 def _title_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TITLE_QUOTES).casefold().split())
 
 
 def _vote_title(candidates: list[tuple[str, float, str]]) -> tuple[str, str] | None:
@@ -335,9 +346,9 @@ def _vote_title(candidates: list[tuple[str, float, str]]) -> tuple[str, str] | N
 
     Candidates are (layer, weight, text) in order of preference (visible h1, JSON-LD headline, og:title,
     twitter:title, <title>, other meta titles). A candidate that is another one plus a separator and a
-    tail ("Headline | Site", "Headline – DW – 28.04.2023") counts as that shorter one. Ties go to the
-    earlier candidate. (A kicker-prefixed h1 "Topic: Headline" is kept as it is: measured on the DEV
-    pages, preferring the kicker-less og:title fixed 3 titles and broke 5.)
+    tail ("Headline | Site", "Headline – DW – 28.04.2023") counts as that shorter one. Titles are
+    compared without case, Unicode-width or typographic-quote differences. Ties go to the earlier
+    candidate.
     """
     texts = [t for _, _, t in candidates]
     trimmed = []
@@ -537,7 +548,8 @@ def extract_article(
     if title:
         title = _strip_site_suffix(clean_line(title), site_names)
     else:
-        h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1")) if 3 <= len(h) <= 400), None)
+        h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1") if not _in_breadcrumb(e))
+                   if 3 <= len(h) <= 400), None)
         ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
         w = X.TITLE_WEIGHTS
         title_sources = [(GENERIC, w["h1"], h1), (STRUCTURED, w["headline"], ld_title),

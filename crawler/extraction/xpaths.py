@@ -94,6 +94,8 @@ DATELINE_RE = re.compile(
 )
 
 # Votes of the page's title sources (see extract._vote_title): the visible h1, the JSON-LD headline,
-# og:title, twitter:title, the <title> element.
-TITLE_WEIGHTS = {"h1": 1.0, "headline": 1.0, "og:title": 1.0, "twitter:title": 0.5, "title": 0.5}
-TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")
+# og:title, twitter:title, the <title> element. og:title is the title the publisher declares for the
+# article; it wins unless the headline, the h1 and the <title> all agree on another one. (Measured on the
+# DEV news pages: equal weights 101/127 titles, these 111/127: 14 pages gained, 4 lost.)
+TITLE_WEIGHTS = {"h1": 1.0, "headline": 1.5, "og:title": 3.0, "twitter:title": 0.5, "title": 0.5}
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " * ")
