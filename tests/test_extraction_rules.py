@@ -53,6 +53,40 @@ def test_title_tails_after_an_asterisk_and_typographic_quotes_count_as_the_same_
     assert extract_article(html, "https://example.org/a").title == "Kohberger’s lawyers"
 
 
+STANDFIRST = "The government has unveiled a plan to cut the cost of solar panels by half before the end of the decade."
+
+
+def test_a_visible_standfirst_opens_the_body_and_is_the_lead() -> None:
+    html = page(f'<meta name="description" content="{STANDFIRST}">',
+                f"<article><h1>Solar plan</h1><div class='dek'><span>Seoul.</span> <span>{STANDFIRST}</span></div>"
+                f"{PARAS}</article>")
+    art = extract_article(html, "https://example.org/a")
+    assert art.lead == f"Seoul. {STANDFIRST}"
+    assert art.body is not None and art.body.startswith(f"Seoul. {STANDFIRST}\n\nParagraph 0")
+
+
+@pytest.mark.parametrize("shown", [
+    "",  # a description the page does not show
+    f"<figure><img src='x.jpg'><figcaption>{STANDFIRST}</figcaption></figure>",  # shown as a caption
+    f"<ul><li><a href='/b'>{STANDFIRST}</a></li></ul>",  # a teaser link
+])
+def test_a_description_not_shown_as_a_standfirst_stays_out_of_the_body(shown: str) -> None:
+    html = page(f'<meta name="description" content="{STANDFIRST}">',
+                f"<article><h1>Solar plan</h1>{shown}{PARAS}</article>")
+    art = extract_article(html, "https://example.org/a")
+    assert art.lead == STANDFIRST
+    assert art.body is not None and STANDFIRST not in art.body
+
+
+def test_the_printed_headline_is_dropped_from_the_top_of_the_body_when_og_title_is_the_title() -> None:
+    html = page('<meta property="og:title" content="Your $1 bill could be worth thousands">',
+                f"<div class='story'><p>Your $1 bill could be worth thousands - here is how to check</p>{PARAS}</div>"
+                "<h1>Your $1 bill could be worth thousands - here is how to check</h1>")
+    art = extract_article(html, "https://example.org/a")
+    assert art.title == "Your $1 bill could be worth thousands"
+    assert art.body is not None and art.body.startswith("Paragraph 0")
+
+
 def test_bold_opening_name_paragraph_is_the_byline_and_leaves_the_body() -> None:
     html = page("", f"<article><h1>Headline here</h1><p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
                     f"{PARAS}</article>")

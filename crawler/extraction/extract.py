@@ -371,19 +371,59 @@ def _vote_title(candidates: list[tuple[str, float, str]]) -> tuple[str, str] | N
 
 
 # ---------------------------------------------------------------- body
+_BLOCK_TAGS = frozenset({"p", "div", "h2", "h3", "h4", "section", "header", "blockquote", "li"})
+_NOT_STANDFIRST = frozenset({"a", "figure", "figcaption", "aside", "nav", "footer", "button", "label"})
+_NOT_STANDFIRST_CLASS = re.compile(r"caption|figure|img|image|photo|credit|related|advert|breadcrumb", re.I)
+
+
+def _standfirst(tree: lxml.html.HtmlElement, descriptions: list[str]) -> str | None:
+    """The page's description as the reader sees it above the article (the standfirst/teaser paragraph):
+    the text of the visible block that shows one of the descriptions, with what that block adds to it
+    ("Berlin. " + description). None when no description is shown as such: it may be a caption, a
+    teaser elsewhere, or nowhere on the page."""
+    for description in dict.fromkeys(descriptions):
+        if word_count(description) < 8:
+            continue
+        key = _title_key(description)
+        needle = description[:40]
+        if '"' in needle and "'" in needle:
+            continue
+        quote = "'" if '"' in needle else '"'
+        try:
+            hits = tree.xpath(f"//body//text()[contains(., {quote}{needle}{quote})]")
+        except lxml.etree.XPathError:
+            continue
+        for hit in hits[:5]:
+            parent = hit.getparent()
+            if parent is None or parent.tag in ("script", "style", "template", "noscript", "title", "textarea"):
+                continue
+            if any(a.tag in _NOT_STANDFIRST or _NOT_STANDFIRST_CLASS.search(a.get("class") or "")
+                   for a in [parent, *parent.iterancestors()]):
+                continue
+            node = parent
+            while node.tag not in _BLOCK_TAGS and node.getparent() is not None:
+                node = node.getparent()
+            text = clean_line(node.text_content())
+            if key in _title_key(text) and len(text) <= len(description) + 40:
+                return text
+    return None
+
+
 def _body_paragraphs(text: str) -> list[str]:
     return [p for p in (clean_line(p) for p in re.split(r"\n\s*\n|\n", text or "")) if p]
 
 
-def _strip_chrome(paragraphs: list[str], title: str | None) -> tuple[list[str], str | None]:
-    """Remove page chrome lines; pull a closing/opening credit line out as the byline."""
+def _strip_chrome(paragraphs: list[str], titles: Iterable[str]) -> tuple[list[str], str | None]:
+    """Remove page chrome lines and a repeated headline (any of the page's titles) at the top; pull a
+    closing/opening credit line out as the byline."""
     out: list[str] = []
     byline = None
     n = len(paragraphs)
+    title_keys = {_title_key(t) for t in titles if t}
     for i, p in enumerate(paragraphs):
         if X.CHROME_RE.match(p):
             continue
-        if title and i < 3 and clean_line(p).casefold() == title.casefold():
+        if i < 3 and _title_key(p) in title_keys:
             continue
         near_edge = i < 3 or i >= n - 3
         m = X.BYLINE_LINE_RE.match(p) if near_edge and len(p) < 160 else None
@@ -542,6 +582,7 @@ def extract_article(
         if pub_name:
             site_names.append(pub_name)
     title = None
+    title_variants: list[str] = []  # every title the page gives, to drop a repeated headline from the body
     if sels.get("title"):
         title = next((t for t in map(_node_text, _select(tree, sels["title"])) if t), None)
         prov["title"] = SELECTOR
@@ -556,8 +597,10 @@ def extract_article(
                          (META, w["og:title"], _first_meta(meta, ["og:title"])),
                          (META, w["twitter:title"], _first_meta(meta, ["twitter:title"])),
                          (GENERIC, w["title"], clean_line(tree.findtext(".//title") or ""))]
-        voted = _vote_title([(layer, weight, _strip_site_suffix(clean_line(text), site_names))
-                             for layer, weight, text in title_sources if text and clean_line(text)])
+        candidates = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
+                      for layer, weight, text in title_sources if text and clean_line(text)]
+        title_variants = [text for _, _, text in candidates]
+        voted = _vote_title(candidates)
         if voted:
             prov["title"], title = voted
     art.title = title or None
@@ -566,7 +609,10 @@ def extract_article(
     lead = None
     if sels.get("lead"):
         lead = next((t for t in map(_node_text, _select(tree, sels["lead"])) if t), None)
-    lead = lead or (_ld_text(ld.get("description")) if ld else None) or _first_meta(meta, X.META_DESCRIPTION)
+    descriptions = [clean_line(d) for d in [_ld_text(ld.get("description")) if ld else None,
+                                            *_all_meta(meta, X.META_DESCRIPTION)] if d]
+    standfirst = None if sels.get("lead") else _standfirst(tree, descriptions)
+    lead = lead or standfirst or next(iter(descriptions), None)
     art.lead = clean_line(lead) or None
 
     # authors: collected before the body extraction, which mutates the tree
@@ -701,7 +747,7 @@ def extract_article(
             scripted = _script_html_body(tree)
             if word_count(scripted) >= max(50, 2 * words):
                 body, prov["body"] = scripted, GENERIC
-    paragraphs, credit_line = _strip_chrome(_body_paragraphs(body), art.title)
+    paragraphs, credit_line = _strip_chrome(_body_paragraphs(body), [art.title or "", *title_variants])
     lead_credit = _lead_credit(tree, paragraphs)
     if lead_credit is not None:
         i, parsed = lead_credit
@@ -710,6 +756,9 @@ def extract_article(
             persons, prov["authors"], byline_raw = parsed["authors"], GENERIC, paragraphs[i]
         if set(parsed["authors"]) <= set(persons):
             del paragraphs[i]
+    if standfirst and prov["body"] == GENERIC and paragraphs and \
+            _title_key(standfirst)[:80] not in _title_key(" ".join(paragraphs[:3])):
+        paragraphs.insert(0, standfirst)  # the standfirst the reader sees above the article text
     art.body = "\n\n".join(paragraphs) or None
     if credit_line:
         parsed = normalize_byline(credit_line)
