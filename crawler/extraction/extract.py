@@ -597,10 +597,10 @@ def extract_article(
                          (META, w["og:title"], _first_meta(meta, ["og:title"])),
                          (META, w["twitter:title"], _first_meta(meta, ["twitter:title"])),
                          (GENERIC, w["title"], clean_line(tree.findtext(".//title") or ""))]
-        candidates = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
+        voters = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
                       for layer, weight, text in title_sources if text and clean_line(text)]
-        title_variants = [text for _, _, text in candidates]
-        voted = _vote_title(candidates)
+        title_variants = [text for _, _, text in voters]
+        voted = _vote_title(voters)
         if voted:
             prov["title"], title = voted
     art.title = title or None
