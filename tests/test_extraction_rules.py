@@ -87,6 +87,21 @@ def test_the_printed_headline_is_dropped_from_the_top_of_the_body_when_og_title_
     assert art.body is not None and art.body.startswith("Paragraph 0")
 
 
+@pytest.mark.parametrize("block", [
+    "<div class='article--fact-box'><h3>Facts about the flu</h3><ul><li>One in ten people catch it each "
+    "winter across the country.</li></ul></div>",
+    "<figure><img src='a.jpg'><figcaption>Firefighters at the scene on Monday evening in the city.</figcaption>"
+    "</figure>",
+    "<p class='imageCaption'>Firefighters at the scene on Monday evening in the city centre.</p>",
+    "<div class='c-newsletter-signup'><p>Get the morning briefing in your inbox every day of the week.</p></div>",
+])
+def test_blocks_beside_the_story_stay_out_of_the_body(block: str) -> None:
+    html = page("", f"<article><h1>Headline here</h1>{PARAS[:600]}{block}{PARAS[600:]}</article>")
+    body = extract_article(html, "https://example.org/a").body or ""
+    assert "Paragraph 7" in body
+    assert not any(w in body for w in ("Facts about", "Firefighters", "morning briefing"))
+
+
 def test_bold_opening_name_paragraph_is_the_byline_and_leaves_the_body() -> None:
     html = page("", f"<article><h1>Headline here</h1><p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
                     f"{PARAS}</article>")

@@ -474,6 +474,16 @@ def _script_html_body(tree: lxml.html.HtmlElement) -> str:
     return best
 
 
+def _without_boilerplate(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The tree without the blocks beside the story (xpaths.BOILERPLATE_CLASS_RE/_TAGS); tails stay."""
+    doomed = [el for el in tree.iter() if el.tag in X.BOILERPLATE_TAGS or
+              X.BOILERPLATE_CLASS_RE.search(el.get("class") or "")]
+    for node in doomed:
+        if node.getparent() is not None and node.tag not in ("html", "body"):
+            node.drop_tree()
+    return tree
+
+
 def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str, int, dict[str, Any]]:
     """(text, its word count, trafilatura's document) of the generic body extraction."""
     import trafilatura
@@ -487,18 +497,19 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str
             return {}
         return doc if isinstance(doc, dict) else doc.as_dict()
 
+    tree = _without_boilerplate(tree)
     # trafilatura's own extractor alone (fast mode: no readability/jusText comparison) is as good on
     # articles it finds whole and twice as quick; the comparison runs, on a fresh tree, only when it
     # came out short
     doc = run(True, tree, fast=True)
     words = word_count(doc.get("text"))
     if words < 100:
-        doc = run(True, parse_html(html))
+        doc = run(True, _without_boilerplate(parse_html(html)))
         words = word_count(doc.get("text"))
     if words < 100:
         # precision mode kept almost nothing: on some layouts it discards the article itself; the
         # balanced mode's text wins when it is several times longer
-        balanced = run(False, parse_html(html))  # a fresh tree: the first pass pruned this one
+        balanced = run(False, _without_boilerplate(parse_html(html)))  # a fresh tree: the first pass pruned this one
         balanced_words = word_count(balanced.get("text"))
         if balanced_words >= 3 * max(words, 10):
             doc, words = balanced, balanced_words

@@ -49,6 +49,12 @@ DATE_XPATHS = (
     '//*[@itemprop="datePublished"]',
 )
 
+# Blocks beside the story that the generic body extraction never sees: fact boxes and info boxes,
+# picture captions, newsletter sign-up boxes, by class name (and <figcaption>). (Measured on the two data
+# sets: of the 393 such blocks with text, 14 are part of an annotated body, all captions.)
+BOILERPLATE_CLASS_RE = re.compile(r"fact-?box|info-?box|caption|newsletter", re.I)
+BOILERPLATE_TAGS = frozenset({"figcaption"})
+
 # Whole lines of page chrome that must never be part of a body: audio players, share bars,
 # subscription and "read more" prompts. Matched against a whole paragraph, case-insensitively.
 CHROME_LINES = [
