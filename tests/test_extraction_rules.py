@@ -102,6 +102,25 @@ def test_blocks_beside_the_story_stay_out_of_the_body(block: str) -> None:
     assert not any(w in body for w in ("Facts about", "Firefighters", "morning briefing"))
 
 
+@pytest.mark.parametrize(("top", "bottom"), [
+    ("Stand: 22.04.2024, 06:00 Uhr", "Quelle: ntv.de"),
+    ("Uppdaterad 15.59 | Publicerad 14.14", "(Quelle: APA/sda/dpa)"),
+    ("10.11.2025 17:59", "© dpa-infocom, dpa:230428-99-483045/5"),
+    ("Lesedauer: 4 Minuten", "<Copyright ⓒ 한국일보. All rights reserved.>"),
+    ("Passer la publicité", "Fehler gefunden? Jetzt melden."),
+])
+def test_date_stamps_and_source_credits_at_the_edges_leave_the_body(top: str, bottom: str) -> None:
+    html = page("", f"<article><h1>Headline here</h1><p>{top}</p>{PARAS}<p>{bottom}</p></article>")
+    body = extract_article(html, "https://example.org/a").body or ""
+    assert body.startswith("Paragraph 0") and body.endswith("across the border.")
+
+
+def test_a_date_in_a_sentence_stays() -> None:
+    html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
+                    f"said on Monday.</p>{PARAS}</article>")
+    assert (extract_article(html, "https://example.org/a").body or "").startswith("The talks resumed")
+
+
 def test_bold_opening_name_paragraph_is_the_byline_and_leaves_the_body() -> None:
     html = page("", f"<article><h1>Headline here</h1><p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
                     f"{PARAS}</article>")

@@ -432,7 +432,9 @@ def _strip_chrome(paragraphs: list[str], titles: Iterable[str]) -> tuple[list[st
             if credited["authors"] or credited["organizations"]:
                 byline = byline or p
                 continue
-        if near_edge and X.DATELINE_RE.match(p):
+        if near_edge and (X.DATELINE_RE.match(p) or X.DATESTAMP_RE.match(p)):
+            continue
+        if i >= n - 3 and X.SOURCE_CREDIT_RE.match(p):
             continue
         out.append(p)
     return out, byline

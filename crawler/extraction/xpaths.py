@@ -75,7 +75,15 @@ CHROME_LINES = [
     r"(\d+ )?(min|minute)s? read\W*",
     r"(download|get) (our|the) app.{0,80}",
     r"copy(ing)? link( copied)?\W*|link copied\W*",
-    r"(photo|image|file photo|credit)\s*:\s*.{0,120}",
+    r"(photo|photos|image|file photo|credit|foto|fotos|bild|фото|crédit photo|crédito|zdjęcie)\s*:\s*.{0,120}",
+    # reading time, advertising labels, copyright notices, "found an error?" prompts, in several languages
+    r"(lesedauer|lesezeit|temps de lecture|tiempo de lectura|tempo di lettura|leestijd|lesetid|lästid|"
+    r"czas czytania)\s*:?\s*(ca\.\s*)?\d+\s*\w*\.?",
+    r"anzeige|werbung|publicité|passer la publicité|publicidad|pubblicità|reklama|annonse|annons|"
+    r"advertentie|реклама|article content",
+    r"[<(\[]?\s*(©|ⓒ|\(c\)|copyright\b).{0,160}",
+    r".{0,80}\ball rights reserved\b.{0,80}",
+    r"fehler gefunden\W*(jetzt melden\W*)?",
     r"you (may|might) also (like|be interested in)\W*.*",
     r"loading\W*|please wait\W*",
     r"comments?\s*\(?\d*\)?\W*",
@@ -86,6 +94,19 @@ CHROME_LINES = [
     r"\W{1,3}",  # a lone dash or bullet left from a list of links
 ]
 CHROME_RE = re.compile(r"^\s*(?:" + "|".join(CHROME_LINES) + r")\s*$", re.I)
+
+# A date stamp on a line of its own at the top or bottom of the text ("Stand: 22.04.2024, 06:00 Uhr",
+# "Uppdaterad 15.59 | Publicerad 14.14", "10.11.2025 17:59"), and a closing source credit ("Quelle: ntv.de").
+_STAMP_LABEL = (r"(stand|aktualisiert|veröffentlicht|publiziert|erschienen|publicerad|uppdaterad|publisert|"
+                r"oppdatert|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|gepubliceerd|"
+                r"bijgewerkt|opublikowano|zaktualizowano|updated|published|posted)(\s+(am|le|el|il|on))?\s*:?\s*")
+_STAMP_VALUE = (r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|"
+                r"\d{1,2}[:.h]\d{2}(\s*(uhr|h|am|pm|utc|gmt|cet|cest|bst|et))?)")
+_STAMP = rf"({_STAMP_LABEL})?{_STAMP_VALUE}"
+DATESTAMP_RE = re.compile(rf"^\W*{_STAMP}([\s,|·•–—/-]+((um|at|à|kl\.?|klo|alle|a las|o)\s+)?{_STAMP})*\W*$", re.I)
+SOURCE_CREDIT_RE = re.compile(
+    r"^\s*\(?(quelle|quellen|kilde|kilder|källa|källor|source|sources|fuente|fuentes|fonte|fonti|bron|bronnen|"
+    r"źródło|źródła|kaynak)\s*:\s*.{0,80}$", re.I)
 
 # A closing credit line inside the body: it becomes the byline and leaves the body.
 BYLINE_LINE_RE = re.compile(
