@@ -115,6 +115,20 @@ def test_date_stamps_and_source_credits_at_the_edges_leave_the_body(top: str, bo
     assert body.startswith("Paragraph 0") and body.endswith("across the border.")
 
 
+@pytest.mark.parametrize("line", ["Auch interessant", "Most read:", "Log in or create an account to continue",
+                                  "기사 URL이 복사되었습니다."])
+def test_teaser_labels_and_account_prompts_leave_the_body(line: str) -> None:
+    html = page("", f"<article><h1>Headline here</h1>{PARAS[:600]}<p>{line}</p>{PARAS[600:]}</article>")
+    assert line not in (extract_article(html, "https://example.org/a").body or "")
+
+
+def test_a_line_repeated_right_after_itself_is_kept_once() -> None:
+    repeated = "<p>Follow this category to read its stories together on your page.</p>"
+    html = page("", f"<article><h1>Headline here</h1>{PARAS}{repeated}{repeated}</article>")
+    body = extract_article(html, "https://example.org/a").body or ""
+    assert body.count("Follow this category") == 1
+
+
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

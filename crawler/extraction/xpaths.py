@@ -91,6 +91,11 @@ CHROME_LINES = [
     r"(les også|læs også|läs också|lue myös|lees ook|lesen sie auch|lies auch|mehr zum thema|lire aussi|"
     r"à lire aussi|leggi anche|lea también|leia também|czytaj (więcej|też|także)|čtěte také|"
     r"okuyun|daha fazla oku)\s*[:»>.…-]?.{0,160}",
+    # labels of teaser lists, and copy-link / log-in prompts
+    r"(auch interessant|das könnte sie auch interessieren|weiterführende links|mehr themen|mehr dazu|"
+    r"more on this( story)?|most read|meistgelesen|mest lest|mest läst)\s*[:»>.…-]?.{0,80}",
+    r"(log in|sign in) or (create|register) an account.{0,80}|create an account to continue.{0,80}",
+    r"기사 url이 복사되었습니다\W*",
     r"\W{1,3}",  # a lone dash or bullet left from a list of links
 ]
 CHROME_RE = re.compile(r"^\s*(?:" + "|".join(CHROME_LINES) + r")\s*$", re.I)
