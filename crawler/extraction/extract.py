@@ -486,6 +486,72 @@ def _without_boilerplate(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return tree
 
 
+_PART_TAGS = ("p", "h2", "h3", "h4", "blockquote")
+
+
+def _split_parts(tree: lxml.html.HtmlElement) -> list[list[list[str]]]:
+    """Article text split over containers of one kind with ads, paywall markers or teasers between them:
+    containers that hold 300+ characters of paragraphs of their own and sit at the same place in wrappers
+    of the same kind (same tag and first class name, up to 6 levels up, below one common ancestor). Per
+    such run, each container's own paragraph texts, in document order. Read before the body extraction
+    prunes the tree."""
+    own: dict[Any, int] = {}
+    for para in tree.iter("p"):
+        parent = para.getparent()
+        if parent is not None and parent.tag in ("div", "section", "article") and parent.get("class"):
+            own[parent] = own.get(parent, 0) + len(para.text_content())
+    containers = [c for c, n in own.items() if n >= 300]
+    if len(containers) < 2:
+        return []
+    runs: dict[tuple[Any, ...], list[Any]] = {}
+    for c in containers:
+        sig: list[str] = []
+        node = c
+        for _ in range(6):
+            parent = node.getparent()
+            if parent is None:
+                break
+            sig.append(f"{node.tag}.{(node.get('class') or '').split()[:1]}")
+            runs.setdefault((parent, *sig), []).append(c)  # the ancestor in the key keeps its proxy alive
+            node = parent
+    parts: list[list[list[str]]] = []
+    taken: set[Any] = set()
+    for key in sorted(runs, key=len):  # the closest common ancestor first
+        members = [m for m in runs[key] if m not in taken]
+        if len(members) >= 2:
+            taken.update(members)
+            parts.append([[t for t in (clean_line(ch.text_content()) for ch in m if ch.tag in _PART_TAGS) if t]
+                          for m in members])
+    return parts
+
+
+def _join_parts(text: str, parts: list[list[list[str]]]) -> str:
+    """The extracted text with the containers of a split article it left out put back in their place:
+    when it holds most of one container's paragraphs, the others of the run follow (or precede) it."""
+    ours = _body_paragraphs(text)
+    for members in parts:
+        where = {_title_key(t): i for i, t in enumerate(ours)}
+        found = [[where[k] for k in (_title_key(t) for t in m) if k in where] for m in members]
+        held = [len(f) >= 0.5 * len(m) for m, f in zip(members, found, strict=True)]
+        if not any(held) or all(held):
+            continue
+        first_held = min(found[held.index(True)])
+        inserts: dict[int, list[str]] = {}  # index in ours -> paragraphs to put before it
+        last = None
+        for m, f, h in zip(members, found, held, strict=True):
+            if h:
+                last = max(f)
+            else:
+                at = last + 1 if last is not None else first_held
+                inserts.setdefault(at, []).extend(t for t in m if _title_key(t) not in where)
+        merged: list[str] = []
+        for i in range(len(ours) + 1):
+            merged += inserts.get(i, [])
+            merged += ours[i:i + 1]
+        ours = merged
+    return "\n".join(ours)
+
+
 def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str, int, dict[str, Any]]:
     """(text, its word count, trafilatura's document) of the generic body extraction."""
     import trafilatura
@@ -500,6 +566,7 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str
         return doc if isinstance(doc, dict) else doc.as_dict()
 
     tree = _without_boilerplate(tree)
+    parts = _split_parts(tree)
     # trafilatura's own extractor alone (fast mode: no readability/jusText comparison) is as good on
     # articles it finds whole and twice as quick; the comparison runs, on a fresh tree, only when it
     # came out short
@@ -515,7 +582,12 @@ def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str
         balanced_words = word_count(balanced.get("text"))
         if balanced_words >= 3 * max(words, 10):
             doc, words = balanced, balanced_words
-    return doc.get("text") or "", words, doc
+    text = doc.get("text") or ""
+    if parts:
+        joined = _join_parts(text, parts)
+        if joined != text:
+            text, words = joined, word_count(joined)
+    return text, words, doc
 
 
 # ---------------------------------------------------------------- dates
