@@ -65,6 +65,14 @@ def test_a_visible_standfirst_opens_the_body_and_is_the_lead() -> None:
     assert art.body is not None and art.body.startswith(f"Seoul. {STANDFIRST}\n\nParagraph 0")
 
 
+def test_a_standfirst_with_both_kinds_of_quotes_is_found() -> None:
+    dek = "The minister's \"last offer\" was turned down by the union on Monday, its leader said in the capital."
+    html = page(f"<meta name='description' content='{dek.replace(chr(39), '&#39;')}'>",
+                f"<article><h1>Strike goes on</h1><p class='dek'>{dek}</p>{PARAS}</article>")
+    art = extract_article(html, "https://example.org/a")
+    assert art.lead == dek and (art.body or "").startswith(dek)
+
+
 @pytest.mark.parametrize("shown", [
     "",  # a description the page does not show
     f"<figure><img src='x.jpg'><figcaption>{STANDFIRST}</figcaption></figure>",  # shown as a caption

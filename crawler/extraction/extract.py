@@ -376,6 +376,9 @@ _NOT_STANDFIRST = frozenset({"a", "figure", "figcaption", "aside", "nav", "foote
 _NOT_STANDFIRST_CLASS = re.compile(r"caption|figure|img|image|photo|credit|related|advert|breadcrumb", re.I)
 
 
+_VISIBLE_TEXT = lxml.etree.XPath("/html/body/descendant::text()[contains(., $needle)]")
+
+
 def _standfirst(tree: lxml.html.HtmlElement, descriptions: list[str]) -> str | None:
     """The page's description as the reader sees it above the article (the standfirst/teaser paragraph):
     the text of the visible block that shows one of the descriptions, with what that block adds to it
@@ -385,15 +388,7 @@ def _standfirst(tree: lxml.html.HtmlElement, descriptions: list[str]) -> str | N
         if word_count(description) < 8:
             continue
         key = _title_key(description)
-        needle = description[:40]
-        if '"' in needle and "'" in needle:
-            continue
-        quote = "'" if '"' in needle else '"'
-        try:
-            hits = tree.xpath(f"//body//text()[contains(., {quote}{needle}{quote})]")
-        except lxml.etree.XPathError:
-            continue
-        for hit in hits[:5]:
+        for hit in _VISIBLE_TEXT(tree, needle=description[:40])[:5]:
             parent = hit.getparent()
             if parent is None or parent.tag in ("script", "style", "template", "noscript", "title", "textarea"):
                 continue
