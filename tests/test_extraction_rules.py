@@ -130,26 +130,6 @@ def test_teaser_labels_and_account_prompts_leave_the_body(line: str) -> None:
     assert line not in (extract_article(html, "https://example.org/a").body or "")
 
 
-def test_a_line_repeated_right_after_itself_is_kept_once() -> None:
-    repeated = "<p>Follow this category to read its stories together on your page.</p>"
-    html = page("", f"<article><h1>Headline here</h1>{PARAS}{repeated}{repeated}</article>")
-    body = extract_article(html, "https://example.org/a").body or ""
-    assert body.count("Follow this category") == 1
-
-
-def test_an_article_split_over_wrapped_containers_is_joined_in_order() -> None:
-    def part(n: int) -> str:
-        paras = "".join(f"<p>Part {n} paragraph {i} tells what the minister said at the border crossing on "
-                        f"Monday and what the opposition answered in parliament.</p>" for i in range(4))
-        return f"<div class='row'><div class='col'><div class='body articleBody'>{paras}</div></div></div>"
-    teaser = "<div class='teaser'><a href='/x'>Read more: another story</a></div><div class='ad'>Ad</div>"
-    html = page("", f"<main><h1>Headline here</h1>{part(1)}{teaser}{part(2)}{teaser}{part(3)}</main>")
-    body = extract_article(html, "https://example.org/a").body or ""
-    for n in (1, 2, 3):
-        assert f"Part {n} paragraph 3" in body
-    assert body.index("Part 1 paragraph 3") < body.index("Part 2 paragraph 0") < body.index("Part 3 paragraph 0")
-
-
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

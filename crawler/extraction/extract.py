@@ -416,7 +416,7 @@ def _strip_chrome(paragraphs: list[str], titles: Iterable[str]) -> tuple[list[st
     n = len(paragraphs)
     title_keys = {_title_key(t) for t in titles if t}
     for i, p in enumerate(paragraphs):
-        if X.CHROME_RE.match(p) or (out and p == out[-1]):  # chrome, or a line repeated right after itself
+        if X.CHROME_RE.match(p):
             continue
         if i < 3 and _title_key(p) in title_keys:
             continue
