@@ -678,7 +678,7 @@ def extract_article(
                          (META, w["twitter:title"], _first_meta(meta, ["twitter:title"])),
                          (GENERIC, w["title"], clean_line(tree.findtext(".//title") or ""))]
         voters = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
-                      for layer, weight, text in title_sources if text and clean_line(text)]
+                  for layer, weight, text in title_sources if text and clean_line(text)]
         title_variants = [text for _, _, text in voters]
         voted = _vote_title(voters)
         if voted:
