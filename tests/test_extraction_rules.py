@@ -130,6 +130,23 @@ def test_teaser_labels_and_account_prompts_leave_the_body(line: str) -> None:
     assert line not in (extract_article(html, "https://example.org/a").body or "")
 
 
+def test_a_teaser_card_linking_another_story_stays_out_of_the_body() -> None:
+    cards = "".join(
+        f"<li><a href='/other-{i}'><div><p><font class='red'>RISK {i}:</font> An official said the talks could "
+        f"fail again. The ministry said it was on alert as it detected a carrier group to the south, amid "
+        f"concerns about a new round of war games, and said the group had entered nearby waters.</p></div></a></li>"
+        for i in range(3))
+    html = page("", f"<div class='article'><h1>Headline here</h1>{PARAS}<ul>{cards}</ul></div>")
+    body = extract_article(html, "https://example.org/a").body or ""
+    assert "Paragraph 7" in body and "RISK" not in body
+
+
+def test_a_date_stamp_below_removed_chrome_lines_still_counts_as_the_top() -> None:
+    html = page("", f"<article><p>/</p><p>Share</p><h1>Headline here</h1><p>Police ask for tips</p>"
+                    f"<p>Uppdaterad 15.59 | Publicerad 14.14</p>{PARAS}</article>")
+    assert "Uppdaterad" not in (extract_article(html, "https://example.org/a").body or "")
+
+
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

@@ -418,9 +418,9 @@ def _strip_chrome(paragraphs: list[str], titles: Iterable[str]) -> tuple[list[st
     for i, p in enumerate(paragraphs):
         if X.CHROME_RE.match(p):
             continue
-        if i < 3 and _title_key(p) in title_keys:
+        if len(out) < 3 and _title_key(p) in title_keys:  # "at the top": among the first lines kept
             continue
-        near_edge = i < 3 or i >= n - 3
+        near_edge = len(out) < 3 or i >= n - 3
         m = X.BYLINE_LINE_RE.match(p) if near_edge and len(p) < 160 else None
         if m:
             credited = normalize_byline(m.group("name") or m.group("name2") or m.group("name3"))
@@ -472,9 +472,12 @@ def _script_html_body(tree: lxml.html.HtmlElement) -> str:
 
 
 def _without_boilerplate(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The tree without the blocks beside the story (xpaths.BOILERPLATE_CLASS_RE/_TAGS); tails stay."""
+    """The tree without the blocks beside the story (xpaths.BOILERPLATE_CLASS_RE/_TAGS) and without teaser
+    cards; tails stay."""
     doomed = [el for el in tree.iter() if el.tag in X.BOILERPLATE_TAGS or
               X.BOILERPLATE_CLASS_RE.search(el.get("class") or "")]
+    # teaser cards: a link wrapped around paragraphs or headings (another story's summary)
+    doomed += [a for a in tree.iter("a") if any(ch.tag in ("p", "h2", "h3", "h4") for ch in a.iter())]
     for node in doomed:
         if node.getparent() is not None and node.tag not in ("html", "body"):
             node.drop_tree()
