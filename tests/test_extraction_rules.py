@@ -147,6 +147,14 @@ def test_a_date_stamp_below_removed_chrome_lines_still_counts_as_the_top() -> No
     assert "Uppdaterad" not in (extract_article(html, "https://example.org/a").body or "")
 
 
+def test_ruby_annotations_stay_inside_their_sentence() -> None:
+    ruby = "<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>"
+    html = page("", f"<article><h1>Headline here</h1><p>【ソウル】韓国の{ruby}大統領は３日夜、緊急談話を出した。</p>"
+                    f"{PARAS}</article>")
+    body = extract_article(html, "https://example.org/a").body or ""
+    assert "【ソウル】韓国の尹錫悦（ユンソンニョル）大統領は３日夜、緊急談話を出した。" in body.split("\n\n")
+
+
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

@@ -481,6 +481,10 @@ def _without_boilerplate(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     for node in doomed:
         if node.getparent() is not None and node.tag not in ("html", "body"):
             node.drop_tree()
+    # ruby annotations (furigana) flow inline as the page prints them without ruby support:
+    # base（reading）, instead of breaking the sentence into lines
+    for node in list(tree.iter("ruby", "rb", "rt", "rp", "rtc")):
+        node.drop_tag()
     return tree
 
 
