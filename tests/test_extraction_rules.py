@@ -155,6 +155,23 @@ def test_ruby_annotations_stay_inside_their_sentence() -> None:
     assert "【ソウル】韓国の尹錫悦（ユンソンニョル）大統領は３日夜、緊急談話を出した。" in body.split("\n\n")
 
 
+@pytest.mark.parametrize(("line", "authors"), [
+    ("Von Nina Magoley", ["Nina Magoley"]),
+    ("Por Ana María López", ["Ana María López"]),
+])
+def test_a_byline_line_in_another_language_leaves_the_body_and_credits_it(line: str, authors: list[str]) -> None:
+    html = page("", f"<article><h1>Headline here</h1><p>02:57 Min.. Verfügbar bis 06.05.2024.</p><p>{line}</p>"
+                    f"{PARAS}</article>")
+    art = extract_article(html, "https://example.org/a")
+    assert art.authors == authors
+    assert (art.body or "").startswith("Paragraph 0")
+
+
+def test_a_sentence_opening_with_von_is_no_byline() -> None:
+    html = page("", f"<article><h1>Headline here</h1><p>Von Berlin aus gesehen ist das klar</p>{PARAS}</article>")
+    assert (extract_article(html, "https://example.org/a").body or "").startswith("Von Berlin aus")
+
+
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

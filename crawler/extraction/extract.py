@@ -423,7 +423,7 @@ def _strip_chrome(paragraphs: list[str], titles: Iterable[str]) -> tuple[list[st
         near_edge = len(out) < 3 or i >= n - 3
         m = X.BYLINE_LINE_RE.match(p) if near_edge and len(p) < 160 else None
         if m:
-            credited = normalize_byline(m.group("name") or m.group("name2") or m.group("name3"))
+            credited = normalize_byline(m.group("name") or m.group("name2") or m.group("name3") or m.group("name4"))
             if credited["authors"] or credited["organizations"]:
                 byline = byline or p
                 continue

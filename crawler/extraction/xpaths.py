@@ -73,6 +73,7 @@ CHROME_LINES = [
     r"(follow|like) us on .{0,80}",
     r"advertisement\W*|ad\W*|sponsored\W*|continue reading( below)?\W*|scroll to continue.*",
     r"(\d+ )?(min|minute)s? read\W*",
+    r"\d{1,2}:\d{2}\s*min\.*(\s+verfügbar bis.{0,40})?",  # a media player's duration line
     r"(download|get) (our|the) app.{0,80}",
     r"copy(ing)? link( copied)?\W*|link copied\W*",
     r"(photo|photos|image|file photo|credit|foto|fotos|bild|фото|crédit photo|crédito|zdjęcie)\s*:\s*.{0,120}",
@@ -113,11 +114,16 @@ SOURCE_CREDIT_RE = re.compile(
     r"^\s*\(?(quelle|quellen|kilde|kilder|källa|källor|source|sources|fuente|fuentes|fonte|fonti|bron|bronnen|"
     r"źródło|źródła|kaynak)\s*:\s*.{0,80}$", re.I)
 
+_NAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+){1,3}"
+
 # A closing credit line inside the body: it becomes the byline and leaves the body.
 BYLINE_LINE_RE = re.compile(
     r"^\s*(?:story|written|reported|words|text|report|article)\s+by\s*[:\-–—]?\s*(?P<name>.{2,120})$"
     r"|^\s*by\s*[:\-–—]?\s+(?P<name2>[A-Z][^\n.!?]{1,80})$"
-    r"|^\s*(?:author|autor|auteur)\s*:\s*(?P<name3>.{2,120})$",
+    r"|^\s*(?:author|autor|auteur)\s*:\s*(?P<name3>.{2,120})$"
+    # "Von Nina Magoley", "Par Jean Dupont et Marie Curie": other languages' "by", with nothing but
+    # capitalized names after it (so "Von Berlin aus gesehen ..." is no byline)
+    rf"|^\s*(?:von|par|por|door|av|af|przez)\s+(?P<name4>(?-i:{_NAME}(?:\s*(?:,|&|und|and|et|y|e|og|och|en)\s*{_NAME})*))\s*$",
     re.I,
 )
 # A byline-like paragraph with a date ("By X | Published ...") also leaves the body.
