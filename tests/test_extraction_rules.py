@@ -16,41 +16,33 @@ def page(head: str = "", body: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}</body></html>"
 
 
-def test_site_tail_is_trimmed_from_the_title() -> None:
-    html = page('<title>Mining blasts shatter homes - Lesotho Times</title>'
-                '<meta property="og:title" content="Mining blasts shatter homes - Lesotho Times">',
-                f"<article><h1>Mining blasts shatter homes</h1>{PARAS}</article>")
-    assert extract_article(html, "https://example.org/a").title == "Mining blasts shatter homes"
+def _ld(headline: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
 
 
-def test_og_title_wins_over_a_kicker_prefixed_h1_and_headline() -> None:
-    html = page('<meta property="og:title" content="Trump plans a helipad">'
-                '<script type="application/ld+json">{"@type": "NewsArticle", '
-                '"headline": "White House: Trump plans a helipad by the ballroom"}</script>',
-                f"<article><h1>White House: Trump plans a helipad by the ballroom</h1>{PARAS}</article>")
-    assert extract_article(html, "https://example.org/a").title == "Trump plans a helipad"
-
-
-def test_the_headline_h1_and_title_together_outvote_og_title() -> None:
-    html = page('<title>Iran turns down second round of talks</title>'
-                '<meta property="og:title" content="The end of the talks?">'
-                '<script type="application/ld+json">{"@type": "NewsArticle", '
-                '"headline": "Iran turns down second round of talks"}</script>',
-                f"<article><h1>Iran turns down second round of talks</h1>{PARAS}</article>")
-    assert extract_article(html, "https://example.org/a").title == "Iran turns down second round of talks"
-
-
-def test_an_h1_in_a_breadcrumb_trail_is_not_the_headline() -> None:
-    html = page("<title>Storm hits the coast</title>",
-                f"<nav class='breadcrumb'><h1>News / World</h1></nav>"
-                f"<article><h2>Storm hits the coast</h2>{PARAS}</article>")
-    assert extract_article(html, "https://example.org/a").title == "Storm hits the coast"
-
-
-def test_title_tails_after_an_asterisk_and_typographic_quotes_count_as_the_same_title() -> None:
-    html = page('<meta property="og:title" content="Kohberger\'s lawyers * The Daily Site * by Jane Roe">',
-                f"<article><h1>Kohberger’s lawyers</h1>{PARAS}</article>")
-    assert extract_article(html, "https://example.org/a").title == "Kohberger’s lawyers"
+@pytest.mark.parametrize(("head", "body", "title"), [
+    # a site-name tail is trimmed
+    ('<title>Mining blasts shatter homes - Lesotho Times</title>'
+     '<meta property="og:title" content="Mining blasts shatter homes - Lesotho Times">',
+     "<h1>Mining blasts shatter homes</h1>", "Mining blasts shatter homes"),
+    # og:title wins over a kicker-prefixed h1 and headline
+    ('<meta property="og:title" content="Trump plans a helipad">'
+     + _ld("White House: Trump plans a helipad by the ballroom"),
+     "<h1>White House: Trump plans a helipad by the ballroom</h1>", "Trump plans a helipad"),
+    # the headline, the h1 and <title> together outvote og:title
+    ('<title>Iran turns down second round of talks</title><meta property="og:title" content="The end of the talks?">'
+     + _ld("Iran turns down second round of talks"),
+     "<h1>Iran turns down second round of talks</h1>", "Iran turns down second round of talks"),
+    # an h1 in a breadcrumb trail is not the headline
+    ("<title>Storm hits the coast</title>",
+     "<nav class='breadcrumb'><h1>News / World</h1></nav><h2>Storm hits the coast</h2>", "Storm hits the coast"),
+    # a tail after " * ", and typographic quotes count as the same title
+    ('<meta property="og:title" content="Kohberger\'s lawyers * The Daily Site * by Jane Roe">',
+     "<h1>Kohberger’s lawyers</h1>", "Kohberger’s lawyers"),
+])
+def test_title_rules(head: str, body: str, title: str) -> None:
+    html = page(head, f"<article>{body}{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").title == title
 
 
 STANDFIRST = "The government has unveiled a plan to cut the cost of solar panels by half before the end of the decade."
