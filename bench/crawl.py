@@ -9,7 +9,7 @@ Scrapy settings (no delays, no AutoThrottle; robots.txt obeyed):
 (a) a bare spider that follows every link and yields the raw HTML,
 (b) `news` with the newsindex pipelines into a fresh embedded store.
 (a) and (b) alternate for --rounds rounds (each (b) into a fresh store); prints the median pages/s of
-both, the ratio of the medians and the peak RSS of each child (and of (b)'s extraction worker).
+both, the ratio of the medians and the peak RSS of each child (and of (b)'s largest extraction worker).
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=5000)
     ap.add_argument("--rounds", type=int, default=3, help="alternating (a)/(b) rounds; the medians are compared")
     ap.add_argument("--extraction-workers", default="auto",
-                    help="NEWSINDEX_EXTRACTION_WORKERS for (b): auto (1 on 2+ CPUs) or a number")
+                    help="NEWSINDEX_EXTRACTION_WORKERS for (b): auto (2 on 2+ CPUs) or a number")
     args = ap.parse_args()
     arts = build_site(args.articles)
     httpd = serve(arts)
@@ -202,7 +202,7 @@ def main() -> int:
             rb = fulls[-1]["items"] / fulls[-1]["seconds"]
             print(f"round {r + 1}: bare {ra:.1f} pages/s, newsindex {rb:.1f} pages/s, ratio {rb / ra:.2f} "
                   f"(CPU s: bare {bares[-1]['cpu']:.1f}, newsindex {fulls[-1]['cpu']:.1f} "
-                  f"+ worker {fulls[-1].get('worker_cpu', 0):.1f}; the site server {bares[-1]['server_cpu']:.1f} "
+                  f"+ workers {fulls[-1].get('worker_cpu', 0):.1f}; the site server {bares[-1]['server_cpu']:.1f} "
                   f"and {fulls[-1]['server_cpu']:.1f})", flush=True)
     httpd.shutdown()
     bare = sorted(bares, key=lambda x: x["items"] / x["seconds"])[len(bares) // 2]
@@ -217,7 +217,7 @@ def main() -> int:
           f"{max(x['rss_mb'] for x in fulls):>12.0f}")
     worker_rss = max(x.get("worker_rss_mb") or 0 for x in fulls)
     if worker_rss:
-        print(f"{'    its extraction worker process':<36} {'':>6} {'':>8} {'':>8} {worker_rss:>12.0f}")
+        print(f"{'    its largest extraction worker':<36} {'':>6} {'':>8} {'':>8} {worker_rss:>12.0f}")
     print(f"ratio b/a = {b / a:.2f} (target >= 0.6); peak RSS target < 400 MB per process")
     return 0
 
