@@ -57,7 +57,6 @@ class _Base:
 def _exit_with_parent(parent_pid: int) -> None:
     """Extraction worker initializer: end this worker when the crawl process is gone (even SIGKILLed),
     so no orphan is left holding memory."""
-
     def watch() -> None:
         while True:
             time.sleep(1.0)

@@ -164,6 +164,19 @@ def test_a_sentence_opening_with_von_is_no_byline() -> None:
     assert (extract_article(html, "https://example.org/a").body or "").startswith("Von Berlin aus")
 
 
+@pytest.mark.parametrize(("text", "run", "joined"), [
+    # a container of the run too short to count (no paragraphs listed) is neither kept nor missing
+    ("One.\nTwo.", [[], ["One.", "Two."], ["Three."]], "One.\nTwo.\nThree."),
+    ("Three.", [["One."], [], ["Three."]], "One.\nThree."),
+    # nothing to join: the extracted text is returned as it was
+    ("Other  text.", [["One."], ["Two."]], "Other  text."),
+])
+def test_split_containers_join_around_short_ones(text: str, run: list[list[str]], joined: str) -> None:
+    from crawler.extraction.extract import _join_parts
+
+    assert _join_parts(text, [run]) == joined
+
+
 def test_a_date_in_a_sentence_stays() -> None:
     html = page("", f"<article><h1>Headline here</h1><p>The talks resumed on 22.04.2024 in Geneva, officials "
                     f"said on Monday.</p>{PARAS}</article>")

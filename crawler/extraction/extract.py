@@ -531,11 +531,13 @@ def _join_parts(text: str, parts: list[list[list[str]]]) -> str:
     """The extracted text with the containers of a split article it left out put back in their place:
     when it holds most of one container's paragraphs, the others of the run follow (or precede) it."""
     ours = _body_paragraphs(text)
+    joined = False
     for members in parts:
         where = {_title_key(t): i for i, t in enumerate(ours)}
         found = [[where[k] for k in (_title_key(t) for t in m) if k in where] for m in members]
-        held = [len(f) >= 0.5 * len(m) for m, f in zip(members, found, strict=True)]
-        if not any(held) or all(held):
+        # a container too short to count (no paragraphs here) is neither held nor missing
+        held = [bool(f) and len(f) >= 0.5 * len(m) for m, f in zip(members, found, strict=True)]
+        if not any(held) or all(h or not m for m, h in zip(members, held, strict=True)):
             continue
         first_held = min(found[held.index(True)])
         inserts: dict[int, list[str]] = {}  # index in ours -> paragraphs to put before it
@@ -550,8 +552,8 @@ def _join_parts(text: str, parts: list[list[list[str]]]) -> str:
         for i in range(len(ours) + 1):
             merged += inserts.get(i, [])
             merged += ours[i:i + 1]
-        ours = merged
-    return "\n".join(ours)
+        ours, joined = merged, True
+    return "\n".join(ours) if joined else text
 
 
 def _generic_body(tree: lxml.html.HtmlElement, url: str, html: str) -> tuple[str, int, dict[str, Any]]:
