@@ -88,8 +88,9 @@ class ExtractionPipeline(_Base):
 
     With ``NEWSINDEX_EXTRACTION_WORKERS`` > 0 (default: 2 on machines with 2+ CPUs) pages are extracted
     in that many worker processes, so the crawl process keeps downloading and parsing while a page is
-    extracted on another core. The workers start once a run has extracted
-    ``NEWSINDEX_EXTRACTION_WORKERS_AFTER`` pages (default 50) in-process, so small runs never pay
+    extracted on another core. The workers start with the first page once the run has requested
+    ``NEWSINDEX_EXTRACTION_WORKERS_AFTER`` articles (default 50), so their start-up overlaps the crawl's
+    own (or, at the latest, once it has extracted that many pages in-process); small runs never pay
     a worker's start-up. Workers are spawned: a script that calls ``run_crawls`` itself must guard
     its top level with ``if __name__ == "__main__":``, as for any Python multiprocessing code.
     A worker that dies is replaced by in-process extraction for the rest of the run (counted as
@@ -118,7 +119,9 @@ class ExtractionPipeline(_Base):
         return source.rules if source is not None else NO_RULES
 
     async def _extract(self, item: Page) -> Article:
-        if self.pool is None and self.workers and self.in_process >= self.workers_after:
+        if self.pool is None and self.workers and (
+                self.in_process >= self.workers_after
+                or (self.stats.get_value("newsindex/discovery/article_requests") or 0) >= self.workers_after):
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
             self.stats.set_value("newsindex/extraction_workers/started", self.workers)
