@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,20 @@ def test_unusable_cache_falls_back_to_the_library_loader(tmp_path: Path, monkeyp
         assert detect_language(TEXTS["de"]) == "de"
     finally:
         language._identifier.cache_clear()
+
+
+def test_damaged_cache_is_replaced_and_stale_partial_files_removed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    model = Path(MODEL_DIR) / MODEL_FILE
+    language._from_unpacked_model(model, LanguageIdentifier)
+    (unpacked,) = (tmp_path / "newsindex").iterdir()
+    unpacked.write_bytes(b"not an npz")  # e.g. a disk that was full
+    stale = tmp_path / "newsindex" / "tmpdead.part"
+    stale.write_bytes(b"partial")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
+    with pytest.raises(Exception):  # noqa: B017, PT011 - numpy's own error for a bad archive
+        language._from_unpacked_model(model, LanguageIdentifier)
+    assert not unpacked.exists()  # removed, so the next process unpacks a good copy
+    identifier = language._from_unpacked_model(model, LanguageIdentifier)
+    assert identifier.classify(TEXTS["fr"])[0] == "fr"
+    assert sorted(p.name for p in (tmp_path / "newsindex").iterdir()) == [unpacked.name]

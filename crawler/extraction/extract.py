@@ -570,7 +570,8 @@ def _trafilatura_options(precision: bool, fast: bool, url: str) -> Any:
     """trafilatura's options for one page: built once per mode (building them reads its config file
     settings each time, ~6% of a small page's extraction), copied with the page's URL."""
     options = copy.copy(_trafilatura_base_options(precision, fast))
-    options.url = options.source = url
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")  # only for its log lines, as it does itself
     return options
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ def _from_unpacked_model(model: Path, identifier_cls: Any) -> Any:
     unpacked = cache_dir / f"langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
     if not unpacked.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cache_dir.glob("*.part"):  # left by a process killed while unpacking (it takes ~1 s)
+            if time.time() - stale.stat().st_mtime > 600:
+                stale.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".part", delete=False) as tmp:
             try:
                 with lzma.open(model) as src:
@@ -62,10 +66,14 @@ def _from_unpacked_model(model: Path, identifier_cls: Any) -> Any:
         out.frombytes(np.ascontiguousarray(values).data.cast("B"))
         return out
 
-    with np.load(unpacked, allow_pickle=False) as data:
-        return identifier_cls(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
-                              ints(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
-                              tk_row=ints(data["nextmove_row"]))
+    try:
+        with np.load(unpacked, allow_pickle=False) as data:
+            return identifier_cls(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                                  ints(data["nextmove"]), data["out_feat"].tolist(), norm_probs=True,
+                                  tk_row=ints(data["nextmove_row"]))
+    except Exception:
+        unpacked.unlink(missing_ok=True)  # a damaged copy is unpacked afresh by the next process
+        raise
 
 
 def detect_language(text: str | None, declared: object = None, min_chars: int = 40) -> str | None:
