@@ -73,15 +73,19 @@ class DevES:
         """Unpacked distribution; downloads it with Maven into ~/.m2 the first time."""
         if (self.home / "bin" / "elasticsearch").exists():
             return self.home
-        zip_path = Path.home() / ".m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch" / \
+        repo = Path.home() / ".m2/repository"
+        zip_path = repo / "org/elasticsearch/distribution/integ-test-zip/elasticsearch" / \
             ES_VERSION / f"elasticsearch-{ES_VERSION}.zip"
         if not zip_path.exists():
             mvn = shutil.which("mvn")
             if not mvn:
                 raise DevESError("Maven ('mvn') is not installed: it is needed once to fetch Elasticsearch "
                                  f"{ES_VERSION} from Maven Central (apt-get install maven)")
+            # the repository named explicitly: Maven's own default follows the account's home directory,
+            # not $HOME, and the two differ under some CI runners and sudo
             proc = subprocess.run([mvn, "-q", "-B", f"{DEPENDENCY_PLUGIN}:get", f"-Dartifact={ARTIFACT}",
-                                   "-Dtransitive=false"], capture_output=True, text=True, timeout=900)
+                                   "-Dtransitive=false", f"-Dmaven.repo.local={repo}"],
+                                  capture_output=True, text=True, timeout=900)
             if proc.returncode != 0 or not zip_path.exists():
                 tail = (proc.stdout + proc.stderr)[-2000:]
                 raise DevESError(f"mvn could not fetch {ARTIFACT}:\n{tail}")
