@@ -7,6 +7,7 @@ import re
 import sqlite3
 import threading
 import time
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -16,26 +17,41 @@ from crawler.normalize.text import word_count
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
-_WORD_HASHES: dict[str, int] = {}  # word -> 64-bit hash, shared by all documents of a process
-_WORD_HASHES_MAX = 200_000
+_CHUNK_HASHES: dict[str, tuple[int, ...]] = {}  # casefolded chunk -> its words' hashes, shared by all texts
+_CHUNK_HASHES_MAX = 100_000
 BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one band exactly
 
 
+def _chunk_hashes(chunk: str) -> tuple[int, ...]:
+    return tuple(int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+                 for w in _WORD.findall(chunk))
+
+
+def word_hashes(text: str) -> list[int]:
+    """The 64-bit hash (stable across processes) of every word (``\\w+`` run) of the casefolded text, in
+    order. A word never spans whitespace, so the text is split on whitespace (C speed) and each distinct
+    chunk ("said," "(AP)") is scanned and hashed once per process, not every word of every text."""
+    chunks = text.casefold().split()
+    table = _CHUNK_HASHES
+    try:
+        return list(chain.from_iterable(map(table.__getitem__, chunks)))
+    except KeyError:
+        pass
+    missing = set(chunks).difference(table)
+    if len(table) + len(missing) > _CHUNK_HASHES_MAX:
+        table.clear()
+    for chunk in missing:
+        table[chunk] = _chunk_hashes(chunk)
+    # another thread may have cleared the table in between
+    return list(chain.from_iterable(table[c] if c in table else _chunk_hashes(c) for c in chunks))
+
+
 def simhash(text: str | None, n: int = 3) -> int | None:
-    words = _WORD.findall(text.casefold()) if text else []
+    words = word_hashes(text) if text else []
     if len(words) < n:
         return None
-    # hash each distinct word once (stable across processes), then combine n consecutive word hashes
-    # into a shingle hash with vectorized multiply/rotate/xor steps
-    table = _WORD_HASHES
-    missing = set(words).difference(table)
-    if missing:
-        if len(table) + len(missing) > _WORD_HASHES_MAX:
-            table.clear()
-            missing = set(words)
-        for w in missing:
-            table[w] = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
-    h = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
+    # combine n consecutive word hashes into a shingle hash with vectorized multiply/rotate/xor steps
+    h = np.array(words, dtype=np.uint64)
     count = len(words) - n + 1
     shingles = np.zeros(count, dtype=np.uint64)
     for k in range(n):

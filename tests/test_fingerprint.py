@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.article import content_hash
-from crawler.fingerprint import FingerprintStore, body_fingerprints, distance, simhash
+from crawler.fingerprint import FingerprintStore, body_fingerprints, distance, simhash, word_hashes
 
 WIRE = ("KABUL (Reuters) - The Taliban said on Tuesday they had taken control of a key border crossing "
         "with Pakistan, as foreign forces continued their withdrawal after twenty years of war. "
@@ -37,6 +39,20 @@ def test_simhash_ignores_case_and_spacing_and_needs_words() -> None:
 def test_simhash_never_raises_and_fits_64_bits(text: str) -> None:
     h = simhash(text)
     assert h is None or 0 <= h < 2**64
+
+
+def test_simhash_values_are_stable() -> None:
+    # fingerprints are stored and compared across runs and versions: the same text must keep its value
+    assert f"{simhash(WIRE):016x}" == "910bd4ae076388fe"
+
+
+@given(st.lists(st.sampled_from(["Said,", "said", "(AP)", "U.S.", "İstanbul", "naïve", "—", "x_y", "日本語",
+                                 "\u00a0", " ", "\n", "2024-05-01", "ß"]), max_size=40).map("".join) | st.text())
+def test_word_hashes_are_the_hashes_of_the_regex_words(text: str) -> None:
+    expected = [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
+                for w in re.findall(r"\w+", text.casefold())]
+    assert word_hashes(text) == expected
+    assert word_hashes(text) == expected  # the second time from the per-process chunk table
 
 
 def test_body_fingerprints() -> None:

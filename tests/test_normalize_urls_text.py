@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +108,12 @@ def test_clean_text_idempotent(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once) == once
     assert "\u200b" not in once and "\x00" not in once
+
+
+@given(st.lists(st.sampled_from(["Said,", "said", "(AP)", "U.S.", "İstanbul", "—", "x_y", "日本語。東京", "\u00a0",
+                                 " ", "\n\n", "2024-05-01", "don't"]), max_size=40).map("".join) | st.text())
+def test_word_count_is_the_number_of_regex_words(text: str) -> None:
+    expected = len(re.findall(r"\w+", text))
+    assert word_count(text) == expected
+    assert word_count(text) == expected  # the second time from the per-process chunk counts
+

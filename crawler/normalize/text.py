@@ -39,5 +39,29 @@ def clean_text(value: object) -> str:
     return "\n\n".join(ln for ln in lines if ln)
 
 
+_WORD = re.compile(r"\w+")
+_CHUNK_WORDS: dict[str, int] = {}  # whitespace-separated chunk -> its number of words, shared by all texts
+_CHUNK_WORDS_MAX = 100_000
+
+
 def word_count(text: str | None) -> int:
-    return len(re.findall(r"\w+", text or ""))
+    """The number of words (``\\w+`` runs) in ``text``: the same as ``len(re.findall(r"\\w+", text))``.
+
+    A word never spans whitespace, so the text is split on whitespace (C speed) and each distinct chunk
+    counted once per process; a regex scan of a whole article costs about three times as much.
+    """
+    if not text:
+        return 0
+    chunks = text.split()
+    cache = _CHUNK_WORDS
+    try:
+        return sum(map(cache.__getitem__, chunks))
+    except KeyError:
+        pass
+    missing = set(chunks).difference(cache)
+    if len(cache) + len(missing) > _CHUNK_WORDS_MAX:
+        cache.clear()
+    for chunk in missing:
+        cache[chunk] = len(_WORD.findall(chunk))
+    # another thread may have cleared the cache in between
+    return sum(cache[c] if c in cache else len(_WORD.findall(c)) for c in chunks)
