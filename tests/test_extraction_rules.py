@@ -220,6 +220,16 @@ def test_byline_label_with_dateline() -> None:
     assert extract_article(html, "https://example.org/a").authors == ["Ines Zöttl"]
 
 
+@pytest.mark.parametrize("block", ["brick most-read", "related-articles", "recommendations", "more-stories"])
+def test_a_credit_under_another_storys_teaser_is_no_byline(block: str) -> None:
+    teaser = (f'<div class="{block}"><a href="/other"><h3>Other story</h3></a>'
+              f'<div class="appetizer-author">Von Christoph Reisinger</div></div>')
+    html = page("", f'<article><h1>Headline here</h1>{PARAS}</article>{teaser}')
+    assert extract_article(html, "https://example.org/a").authors == []
+    own = page("", f'<article><h1>Headline here</h1><div class="author">Von Knut Krohn</div>{PARAS}</article>{teaser}')
+    assert extract_article(own, "https://example.org/a").authors == ["Knut Krohn"]
+
+
 def test_screen_reader_credit_label_marks_the_credit() -> None:
     html = page("", f'<article><h1>Headline here</h1><div class="wire"><p class="visually-hidden">Author of the '
                     f'article:</p><span>The Associated Press</span></div>{PARAS}</article>')

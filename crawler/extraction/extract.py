@@ -974,6 +974,9 @@ _CREDIT_START = re.compile(
     r"^\s*(?:by|von|par|por|door|di|written by|text|author|authors|autor|autorin|autoren|autorin/autor|"
     r"auteur|auteurs|autore|autori)\s*:?\s+\S", re.I)
 _CREDIT_CONTAINER = re.compile(r"author|byline|autor|auteur|writer|credit", re.I)
+# blocks listing other stories: a credit inside one ("Von Christoph Reisinger" under a most-read teaser) is
+# that story's byline, not this article's
+_OTHER_STORIES = re.compile(r"related|recommend|most-?read|most-?popular|more-?stories", re.I)
 
 
 def _text_start(el: Any, chars: int = 40) -> str:
@@ -995,7 +998,8 @@ def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[s
 
     Lines inside an element (or near ancestor) whose class names an author or byline come first,
     then the others in document order, so a teaser "Von Iron Man zu Doctor Doom" does not outrank
-    the article's own "Von Seb Dumitru".
+    the article's own "Von Seb Dumitru". Lines inside a block of other stories (related, most read,
+    recommended) are their bylines and do not count.
     """
     found: list[tuple[int, int, str]] = []
     for order, el in enumerate(tree.iter("p", "div", "span", "address", "li", "small", "em", "strong")):
@@ -1009,8 +1013,10 @@ def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[s
         line = clean_line(text)  # screen-reader labels count: "Author of the article:" marks a credit
         if not line or any(line == f[2] for f in found):
             continue
-        classes = " ".join((a.get("class") or "") + " " + (a.get("id") or "")
-                           for a in [el, *list(el.iterancestors())[:3]])
+        chain_names = [(a.get("class") or "") + " " + (a.get("id") or "") for a in [el, *el.iterancestors()]]
+        if _OTHER_STORIES.search(" ".join(chain_names)):
+            continue
+        classes = " ".join(chain_names[:4])
         found.append((0 if _CREDIT_CONTAINER.search(classes) else 1, order, line))
         if len(found) >= 12:
             break
