@@ -13,12 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from crawler.article import content_hash
-from crawler.normalize.text import word_count
+from crawler.normalize.text import per_chunk, word_count
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
 _CHUNK_HASHES: dict[str, tuple[int, ...]] = {}  # casefolded chunk -> its words' hashes, shared by all texts
-_CHUNK_HASHES_MAX = 100_000
 BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one band exactly
 
 
@@ -31,19 +30,8 @@ def word_hashes(text: str) -> list[int]:
     """The 64-bit hash (stable across processes) of every word (``\\w+`` run) of the casefolded text, in
     order. A word never spans whitespace, so the text is split on whitespace (C speed) and each distinct
     chunk ("said," "(AP)") is scanned and hashed once per process, not every word of every text."""
-    chunks = text.casefold().split()
-    table = _CHUNK_HASHES
-    try:
-        return list(chain.from_iterable(map(table.__getitem__, chunks)))
-    except KeyError:
-        pass
-    missing = set(chunks).difference(table)
-    if len(table) + len(missing) > _CHUNK_HASHES_MAX:
-        table.clear()
-    for chunk in missing:
-        table[chunk] = _chunk_hashes(chunk)
-    # another thread may have cleared the table in between
-    return list(chain.from_iterable(table[c] if c in table else _chunk_hashes(c) for c in chunks))
+    per_word: list[tuple[int, ...]] = per_chunk(text.casefold().split(), _CHUNK_HASHES, _chunk_hashes)
+    return list(chain.from_iterable(per_word))
 
 
 def simhash(text: str | None, n: int = 3) -> int | None:

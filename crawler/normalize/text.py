@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 # Zero-width and other invisible format characters that carry no text (removed with one regex pass:
 # str.translate with a mapping costs ~10x more on an article body).
@@ -41,7 +43,29 @@ def clean_text(value: object) -> str:
 
 _WORD = re.compile(r"\w+")
 _CHUNK_WORDS: dict[str, int] = {}  # whitespace-separated chunk -> its number of words, shared by all texts
-_CHUNK_WORDS_MAX = 100_000
+_CHUNK_CACHE_MAX = 100_000
+T = TypeVar("T")
+
+
+def per_chunk(chunks: list[str], cache: dict[str, T], compute: Callable[[str], T]) -> list[T]:
+    """``compute(chunk)`` for every chunk, each distinct chunk computed once per process: news text repeats
+    its words, so most chunks of an article are known. ``cache`` is emptied when it would grow past
+    100,000 entries."""
+    try:
+        return list(map(cache.__getitem__, chunks))
+    except KeyError:
+        pass
+    missing = set(chunks).difference(cache)
+    if len(cache) + len(missing) > _CHUNK_CACHE_MAX:
+        cache.clear()
+    for chunk in missing:
+        cache[chunk] = compute(chunk)
+    # another thread may have cleared the cache in between
+    return [cache[c] if c in cache else compute(c) for c in chunks]
+
+
+def _words_in(chunk: str) -> int:
+    return len(_WORD.findall(chunk))
 
 
 def word_count(text: str | None) -> int:
@@ -52,16 +76,4 @@ def word_count(text: str | None) -> int:
     """
     if not text:
         return 0
-    chunks = text.split()
-    cache = _CHUNK_WORDS
-    try:
-        return sum(map(cache.__getitem__, chunks))
-    except KeyError:
-        pass
-    missing = set(chunks).difference(cache)
-    if len(cache) + len(missing) > _CHUNK_WORDS_MAX:
-        cache.clear()
-    for chunk in missing:
-        cache[chunk] = len(_WORD.findall(chunk))
-    # another thread may have cleared the cache in between
-    return sum(cache[c] if c in cache else len(_WORD.findall(c)) for c in chunks)
+    return sum(per_chunk(text.split(), _CHUNK_WORDS, _words_in))
