@@ -30,8 +30,8 @@ def word_hashes(text: str) -> list[int]:
     """The 64-bit hash (stable across processes) of every word (``\\w+`` run) of the casefolded text, in
     order. A word never spans whitespace, so the text is split on whitespace (C speed) and each distinct
     chunk ("said," "(AP)") is scanned and hashed once per process, not every word of every text."""
-    per_word: list[tuple[int, ...]] = per_chunk(text.casefold().split(), _CHUNK_HASHES, _chunk_hashes)
-    return list(chain.from_iterable(per_word))
+    chunk_hashes: list[tuple[int, ...]] = per_chunk(text.casefold().split(), _CHUNK_HASHES, _chunk_hashes)
+    return list(chain.from_iterable(chunk_hashes))
 
 
 def simhash(text: str | None, n: int = 3) -> int | None:
