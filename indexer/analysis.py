@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from crawler.normalize.text import per_chunk
+
 LANGUAGES = {
     "en": "english", "fr": "french", "de": "german", "es": "spanish", "pt": "portuguese", "it": "italian",
     "nl": "dutch", "ru": "russian", "ar": "arabic", "sv": "swedish", "da": "danish", "no": "norwegian",
@@ -80,21 +82,14 @@ def stem_text(text: str | None, lang: str | None) -> str:
     """
     if not text:
         return ""
-    cache = _STEM_CACHE.setdefault(lang or "", {})
-    chunks = text.casefold().split()
-    try:
-        return " ".join(map(cache.__getitem__, chunks))
-    except KeyError:
-        pass
     s = _stemmer(lang or "")
-    missing = set(chunks).difference(cache)
-    if len(cache) + len(missing) > _STEM_CACHE_MAX:
-        cache.clear()
-        missing = set(chunks)
-    for chunk in missing:
+
+    def stems_of(chunk: str) -> str:
         words = _TOKEN.findall(fold(chunk))
-        cache[chunk] = " ".join(s.stemWords(words) if s else words)
-    return " ".join(map(cache.__getitem__, chunks))
+        return " ".join(s.stemWords(words) if s else words)
+
+    return " ".join(per_chunk(text.casefold().split(), _STEM_CACHE.setdefault(lang or "", {}), stems_of,
+                              _STEM_CACHE_MAX))
 
 
 def term_variants(term: str, lang: str | None = None) -> list[str]:

@@ -47,17 +47,19 @@ _CHUNK_CACHE_MAX = 100_000
 T = TypeVar("T")
 
 
-def per_chunk(chunks: list[str], cache: dict[str, T], compute: Callable[[str], T]) -> list[T]:
+def per_chunk(chunks: list[str], cache: dict[str, T], compute: Callable[[str], T],
+              limit: int = _CHUNK_CACHE_MAX) -> list[T]:
     """``compute(chunk)`` for every chunk, each distinct chunk computed once per process: news text repeats
     its words, so most chunks of an article are known. ``cache`` is emptied when it would grow past
-    100,000 entries."""
+    ``limit`` entries."""
     try:
         return list(map(cache.__getitem__, chunks))
     except KeyError:
         pass
     missing = set(chunks).difference(cache)
-    if len(cache) + len(missing) > _CHUNK_CACHE_MAX:
+    if len(cache) + len(missing) > limit:
         cache.clear()
+        missing = set(chunks)
     for chunk in missing:
         cache[chunk] = compute(chunk)
     # another thread may have cleared the cache in between
