@@ -1003,12 +1003,12 @@ def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[s
     """
     found: list[tuple[int, int, str]] = []
     for order, el in enumerate(tree.iter("p", "div", "span", "address", "li", "small", "em", "strong")):
+        # decided on the opening words, without the whole text of a container; a match there is a match of
+        # the whole text too (the pattern is anchored, and collapsing whitespace keeps it matching)
         if not _CREDIT_START.match(_text_start(el)):
-            continue  # most blocks: decided on their opening words, without the whole text of a container
+            continue
         text = el.text_content()
         if len(text) > 200 and len(text := " ".join(text.split())) > 200:  # indentation does not count
-            continue
-        if not _CREDIT_START.match(text):
             continue
         line = clean_line(text)  # screen-reader labels count: "Author of the article:" marks a credit
         if not line or any(line == f[2] for f in found):
