@@ -33,6 +33,9 @@ def test_crawl_indexes_every_article_once_and_counts_bad_cases(data_dir: Path, d
         assert summary["dropped"].get(reason, 0) >= 1, (reason, summary["dropped"])
     seed = store.search(__import__("indexer.base", fromlist=["SearchRequest"]).SearchRequest(text="Tianjin"))
     assert seed["results"][0]["authors"] == ["Norvisi Mawunyegah"]
+    # served as Latin-1 under <meta charset=utf-8>: decoded as what the bytes are, not as replacement marks
+    latin1 = store.search(__import__("indexer.base", fromlist=["SearchRequest"]).SearchRequest(text="façades"))
+    assert latin1["results"][0]["title"] == "Café owners in Zürich protest new rules"
     store.close()
 
     # a rerun fetches no article again

@@ -35,7 +35,6 @@ from typing import Any
 import lxml.etree
 import lxml.html
 from lxml.cssselect import CSSSelector
-from w3lib.encoding import html_to_unicode
 
 from crawler.article import GENERIC, META, SELECTOR, STRUCTURED, URL, Article, article_id
 from crawler.exceptions import ExtractionError
@@ -43,6 +42,7 @@ from crawler.extraction import xpaths as X
 from crawler.fingerprint import body_fingerprints
 from crawler.normalize.bylines import normalize_byline
 from crawler.normalize.dates import DateResult, not_before, parse_date
+from crawler.normalize.encoding import decode_html
 from crawler.normalize.language import detect_language
 from crawler.normalize.text import clean_line, clean_text, word_count
 from crawler.normalize.urls import registered_host, resolve_canonical
@@ -70,9 +70,8 @@ def extract_from_bytes(
     fetched_at: dt.datetime | None = None,
     **kw: Any,
 ) -> Article:
-    """Decode bytes (HTTP charset, BOM, <meta charset>, then detection) and extract."""
-    _, text = html_to_unicode(content_type, body)
-    return extract_article(text, url, rules, fetched_at, **kw)
+    """Decode bytes (see decode_html) and extract."""
+    return extract_article(decode_html(body, content_type), url, rules, fetched_at, **kw)
 
 
 # Comments and processing instructions are dropped at parse time: left in the tree they split text

@@ -41,6 +41,7 @@ from crawler.discovery import (
     parse_sitemap,
     too_old,
 )
+from crawler.normalize.encoding import decode_html
 from crawler.normalize.urls import without_tracking
 from crawler.seen import SeenStore, open_seen_store
 from crawler.sources import Source, get_source, load_file
@@ -262,7 +263,7 @@ class NewsSpider(scrapy.Spider):
             self._drop("offsite_redirect", response.url)
             return
         try:
-            text = response.text
+            text = decode_html(response.body, response.headers.get(b"Content-Type"))
         except (UnicodeDecodeError, LookupError):
             self._drop("undecodable", response.url)
             return
