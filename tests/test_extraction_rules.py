@@ -36,6 +36,15 @@ def _ld(headline: str) -> str:
     # an h1 in a breadcrumb trail is not the headline
     ("<title>Storm hits the coast</title>",
      "<nav class='breadcrumb'><h1>News / World</h1></nav><h2>Storm hits the coast</h2>", "Storm hits the coast"),
+    # the CMS's headline in a meta tag votes with the JSON-LD headline and <title> against og:title
+    ('<meta property="og:title" content="Report: activist killed">'
+     '<meta name="title" content="Protests of 2022: Report: activist killed">'
+     '<title>Protests of 2022: Report: activist killed</title>' + _ld("Protests of 2022: Report: activist killed"),
+     "", "Protests of 2022: Report: activist killed"),
+    # ... and trims a section-and-site tail glued to og:title ("-Politics | Daily")
+    ('<meta property="og:title" content="Party expels its former leader-Politics | Daily">'
+     '<meta name="headline" content="Party expels its former leader">',
+     "", "Party expels its former leader"),
     # a tail after " * ", and typographic quotes count as the same title
     ('<meta property="og:title" content="Kohberger\'s lawyers * The Daily Site * by Jane Roe">',
      "<h1>Kohberger’s lawyers</h1>", "Kohberger’s lawyers"),

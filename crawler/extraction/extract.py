@@ -346,10 +346,10 @@ def _vote_title(candidates: list[tuple[str, float, str]]) -> tuple[str, str] | N
     """The headline most of the page's own title sources agree on: (layer, text).
 
     Candidates are (layer, weight, text) in order of preference (visible h1, JSON-LD headline, og:title,
-    twitter:title, <title>, other meta titles). A candidate that is another one plus a separator and a
-    tail ("Headline | Site", "Headline – DW – 28.04.2023") counts as that shorter one. Titles are
-    compared without case, Unicode-width or typographic-quote differences. Ties go to the earlier
-    candidate.
+    twitter:title, <title>, the CMS's headline in meta tags: `headline`, `title`, `parsely-title`...). A
+    candidate that is another one plus a separator and a tail ("Headline | Site", "Headline – DW –
+    28.04.2023") counts as that shorter one. Titles are compared without case, Unicode-width or
+    typographic-quote differences. Ties go to the earlier candidate.
     """
     texts = [t for _, _, t in candidates]
     trimmed = []
@@ -700,7 +700,8 @@ def extract_article(
         title_sources = [(GENERIC, w["h1"], h1), (STRUCTURED, w["headline"], ld_title),
                          (META, w["og:title"], _first_meta(meta, ["og:title"])),
                          (META, w["twitter:title"], _first_meta(meta, ["twitter:title"])),
-                         (GENERIC, w["title"], clean_line(tree.findtext(".//title") or ""))]
+                         (GENERIC, w["title"], clean_line(tree.findtext(".//title") or "")),
+                         (META, w["meta_title"], _first_meta(meta, X.META_TITLE))]
         voters = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
                   for layer, weight, text in title_sources if text and clean_line(text)]
         title_variants = [text for _, _, text in voters]
