@@ -3,6 +3,6 @@
 No crawling logic lives here: :func:`extract_article` is a pure function of the page.
 """
 
-from crawler.extraction.extract import decode_html, extract_article, extract_from_bytes
+from crawler.extraction.extract import extract_article, extract_from_bytes
 
-__all__ = ["decode_html", "extract_article", "extract_from_bytes"]
+__all__ = ["extract_article", "extract_from_bytes"]
