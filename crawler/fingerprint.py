@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 import threading
 import time
@@ -13,9 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from crawler.article import content_hash
-from crawler.normalize.text import per_chunk, word_count
+from crawler.normalize.text import WORD, per_chunk, word_count
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
 _CHUNK_HASHES: dict[str, tuple[int, ...]] = {}  # casefolded chunk -> its words' hashes, shared by all texts
 BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one band exactly
@@ -23,7 +21,7 @@ BANDS = 4  # 4 x 16 bits: two fingerprints within distance 3 share at least one 
 
 def _chunk_hashes(chunk: str) -> tuple[int, ...]:
     return tuple(int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big")
-                 for w in _WORD.findall(chunk))
+                 for w in WORD.findall(chunk))
 
 
 def word_hashes(text: str) -> list[int]:

@@ -41,7 +41,7 @@ def clean_text(value: object) -> str:
     return "\n\n".join(ln for ln in lines if ln)
 
 
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")  # a word: what word_count counts and SimHash shingles
 _CHUNK_WORDS: dict[str, int] = {}  # whitespace-separated chunk -> its number of words, shared by all texts
 _CHUNK_CACHE_MAX = 100_000
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def per_chunk(chunks: list[str], cache: dict[str, T], compute: Callable[[str], T
 
 
 def _words_in(chunk: str) -> int:
-    return len(_WORD.findall(chunk))
+    return len(WORD.findall(chunk))
 
 
 def word_count(text: str | None) -> int:
