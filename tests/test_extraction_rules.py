@@ -287,3 +287,15 @@ def test_indented_byline_paragraph_is_read_as_a_byline() -> None:
                     f"<article>{PARAS}</article>")
     art = extract_article(html, "https://www.example.pt/a")
     assert art.authors == [] and art.organizations == ["TPN"]
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("<div class='meta'><span>By</span> <a href='/p/jd'>Jane Doe</a></div>", ["Jane Doe"]),  # word and name apart
+    ("<div class='meta'><b>B</b>y Jane Doe</div>", ["Jane Doe"]),  # the credit word itself split
+    ("<div class='meta'><img src='/i.png'>  Von Max Muster</div>", ["Max Muster"]),  # after an empty element
+    ("<div class='meta'><div><div><em>Autorin:</em> Erika Muster</div></div></div>", ["Erika Muster"]),  # nested
+    ("<div class='meta'><span>Share</span> by Jane Doe</div>", []),  # not the block's opening words
+])
+def test_a_credit_line_opens_a_block_whatever_its_markup(byline: str, authors: list[str]) -> None:
+    html = page("", f"<article><h1>Headline here</h1>{byline}{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").authors == authors
