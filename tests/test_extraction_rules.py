@@ -299,3 +299,16 @@ def test_indented_byline_paragraph_is_read_as_a_byline() -> None:
 def test_a_credit_line_opens_a_block_whatever_its_markup(byline: str, authors: list[str]) -> None:
     html = page("", f"<article><h1>Headline here</h1>{byline}{PARAS}</article>")
     assert extract_article(html, "https://example.org/a").authors == authors
+
+
+@pytest.mark.parametrize(("values", "authors"), [
+    (["john-smith"], ["John Smith"]),  # a profile URL's slug
+    (["Emma Mackenzie", "emma-mackenzie"], ["Emma Mackenzie"]),
+    (["Emma Mackenzie", "Emma-Mackenzie"], ["Emma Mackenzie"]),  # the same person spelled another way
+    (["Emma Mackenzie", "John Smith"], ["Emma Mackenzie", "John Smith"]),
+])
+def test_author_meta_tags_in_other_spellings_name_one_person(values: list[str], authors: list[str]) -> None:
+    names = ["author", "parsely-author"][:len(values)]
+    head = "".join(f'<meta name="{name}" content="{v}">' for name, v in zip(names, values, strict=True))
+    art = extract_article(page(head, f"<article><h1>Headline here</h1>{PARAS}</article>"), "https://example.org/a")
+    assert art.authors == authors

@@ -755,11 +755,13 @@ def extract_article(
         for value in _all_meta(meta, X.META_AUTHOR):
             if value.startswith(("http://", "https://", "@")):
                 continue
+            if value == value.lower() and _SLUG.fullmatch(value):  # "emma-mackenzie": a profile URL's slug
+                value = value.replace("-", " ")
             parsed = normalize_byline(value)
             names, outlets = _split_site(parsed["authors"], site_keys)
             orgs += parsed["organizations"] + outlets
             if names:
-                persons, prov["authors"] = list(dict.fromkeys(persons + names)), META
+                persons, prov["authors"] = _merged_names(persons, names), META
                 byline_raw = byline_raw or value
     if not persons:
         for xp in X.BYLINE_XPATHS:
@@ -902,6 +904,20 @@ def extract_article(
 
 def _name_key(name: str | None) -> str:
     return re.sub(r"\W+", "", (name or "").casefold())
+
+
+_SLUG = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+def _merged_names(names: list[str], more: list[str]) -> list[str]:
+    """``names`` and then those of ``more`` not already there in another spelling: "Emma-Mackenzie" (a
+    parsely-author slug) is the "Emma Mackenzie" of <meta name=author>."""
+    out, keys = list(names), {_name_key(n) for n in names}
+    for name in more:
+        if _name_key(name) not in keys:
+            keys.add(_name_key(name))
+            out.append(name)
+    return out
 
 
 _GENERIC_HOST_LABELS = {"news", "edition", "amp", "mobile", "web", "en", "de", "fr", "es", "it", "english", "world",
