@@ -22,6 +22,12 @@ CASES = [
     ("Von: Bill MCCARTHY, Marisha GOLDHAMER, AFP Deutschland", ["Bill McCarthy", "Marisha Goldhamer"],
      ["AFP Deutschland"]),
     ("Von Ines Zöttl, Washington", ["Ines Zöttl"], []),
+    # a date printed right after the names, opened by its weekday
+    ("By Jane Doe Monday, November 18, 2019", ["Jane Doe"], []),
+    ("By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 04:05 pm PT (07:05 pm ET)",
+     ["Mike Wuerthele", "Malcolm Owen"], []),
+    ("Von Max Muster Montag, 18. November 2019", ["Max Muster"], []),
+    ("Par Jean Dupont mardi 3 juin 2025", ["Jean Dupont"], []),
     ("By Mark Smith, London", ["Mark Smith"], []),
     ("By John Smith, Reuters", ["John Smith"], ["Reuters"]),
     ("By Jane Doe, Paul Roe", ["Jane Doe", "Paul Roe"], []),

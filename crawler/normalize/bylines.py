@@ -81,6 +81,10 @@ _DOMAIN = re.compile(r"(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|n
 _DATEISH = re.compile(
     r"\b(updated|published|posted|modified|publié|publie|mis à jour|veröffentlicht|aktualisiert|publicado|"
     r"actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|il y a|"
+    # a weekday opening the date: "Jane Doe Monday, November 18, 2019", "Max Muster Montag, 18. November"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|"
+    r"viernes|sábado|domingo)\b,?\s+(?=\d|[^\W\d_]+\.?\s+\d)|"
     r"\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.?|(jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b.*$",
     re.I,
