@@ -312,3 +312,28 @@ def test_author_meta_tags_in_other_spellings_name_one_person(values: list[str], 
     head = "".join(f'<meta name="{name}" content="{v}">' for name, v in zip(names, values, strict=True))
     art = extract_article(page(head, f"<article><h1>Headline here</h1>{PARAS}</article>"), "https://example.org/a")
     assert art.authors == authors
+
+
+@pytest.mark.parametrize("wrapped", ["//<![CDATA[\n{ld}\n//]]>", "/*<![CDATA[*/{ld}/*]]>*/", "<![CDATA[{ld}]]>",
+                                     "<!--{ld}-->", "{ld}"])
+def test_json_ld_wrapped_for_old_browsers_is_read(wrapped: str) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Headline here", "datePublished": "2024-08-22T12:00:00+02:00"})
+    html = page(f'<script type="application/ld+json">{wrapped.replace("{ld}", ld)}</script>',
+                f"<article><h1>Headline here</h1>{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").published_at == "2024-08-22T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(("more", "authors", "organizations"), [
+    ('<meta name="author" content="Shany Littman">', ["Shany Littman"], []),  # the reporter, from a lower layer
+    # no one named below: the structured data's credit of the outlet stands
+    ("<header><div class='contributors'>By Krautreporter with Agencies</div></header>", [], ["Krautreporter"]),
+])
+def test_the_outlet_named_as_the_structured_author_leaves_the_reporter_to_lower_layers(
+        more: str, authors: list[str], organizations: list[str]) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Headline here",
+                     "author": {"@type": "Person", "name": "Krautreporter "}})
+    head = f'<meta property="og:site_name" content="Krautreporter"><script type="application/ld+json">{ld}</script>'
+    html = page(head + (more if more.startswith("<meta") else ""),
+                f"{'' if more.startswith('<meta') else more}<article><h1>Headline here</h1>{PARAS}</article>")
+    art = extract_article(html, "https://krautreporter.de/5481-a")
+    assert (art.authors, art.organizations) == (authors, organizations)

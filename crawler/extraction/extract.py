@@ -124,13 +124,19 @@ def _all_meta(meta: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
     return [v for k in keys for v in meta.get(k, ())]
 
 
+# what CMSs wrap a script's JSON in for old browsers: <![CDATA[ ]]>, commented out for JavaScript as
+# //<![CDATA[ ... //]]> (Rails' javascript_tag) or /*<![CDATA[*/ ... /*]]>*/, or an HTML comment <!-- -->
+_SCRIPT_WRAPPER = re.compile(r"^\s*(?://|/\*)?\s*(?:<!\[CDATA\[|<!--)\s*(?:\*/)?"
+                             r"|(?://|/\*)?\s*(?:\]\]>|-->)\s*(?:\*/)?\s*$")
+
+
 def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for script in _xpath('//script[contains(translate(@type, "JSONLD", "jsonld"), "ld+json")]')(tree):
         raw = (script.text or "").strip()
         if not raw:
             continue
-        raw = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", raw)
+        raw = _SCRIPT_WRAPPER.sub("", raw)
         try:
             data = json.loads(raw)
         except ValueError:
@@ -740,16 +746,22 @@ def extract_article(
             prov["authors"] = SELECTOR
     if sels.get("byline") and not persons:
         warnings.append("selector matched nothing: byline")
+    site_keys = _site_keys(site_names, url, meta)
+    outlet_only: tuple[int, str] | None = None
     if not persons and ld and ld.get("author"):
         p, o = _ld_people(ld.get("author"))
-        orgs += o
+        # the outlet named as a Person ("Krautreporter"): the layers below may name the reporter; if they
+        # name none, the structured data's credit of the outlet stands alone, as it outranks theirs
+        credited = ", ".join(p + o)
+        p, outlets = _split_site(p, site_keys)
+        orgs += o + outlets
+        outlet_only = (len(orgs), byline_raw or credited) if outlets and not p else None
         if p:
             persons, prov["authors"] = p, STRUCTURED
-            byline_raw = byline_raw or ", ".join(p + o)
+            byline_raw = byline_raw or credited
             shown = _sibling_bylines(tree, p)  # structured data naming one of two bylines shown side by side
             if len(shown) > len(p) and {_name_key(x) for x in p} <= {_name_key(x) for x in shown}:
                 persons = shown
-    site_keys = _site_keys(site_names, url, meta)
     if not persons:
         # every author meta value counts: pages list the outlet ("한국일보") next to the reporter
         for value in _all_meta(meta, X.META_AUTHOR):
@@ -785,6 +797,10 @@ def extract_article(
             if parsed["authors"]:
                 persons, prov["authors"], byline_raw = parsed["authors"], GENERIC, byline_raw or line
                 break
+    if outlet_only and not _split_site(persons, site_keys)[0]:  # "By Euronews with Agencies" names no one either
+        persons = []
+        del orgs[outlet_only[0]:]
+        byline_raw, prov["authors"] = outlet_only[1], STRUCTURED
 
     def candidates() -> Iterator[tuple[str, Any]]:
         yield from _date_candidates(rules, tree, ld, meta)
