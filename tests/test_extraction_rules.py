@@ -337,3 +337,18 @@ def test_the_outlet_named_as_the_structured_author_leaves_the_reporter_to_lower_
                 f"{'' if more.startswith('<meta') else more}<article><h1>Headline here</h1>{PARAS}</article>")
     art = extract_article(html, "https://krautreporter.de/5481-a")
     assert (art.authors, art.organizations) == (authors, organizations)
+
+
+@pytest.mark.parametrize(("meta_date", "published", "updated"), [
+    # the same wall-clock time printed with its offset elsewhere on the page gives the offset
+    ("2023-04-28T18:11:01+02:00", "2023-04-28T16:11:01+00:00", "2023-04-28T16:43:01+00:00"),
+    # another time: no evidence of the offset, read as UTC
+    ("2023-04-28T09:00:00+02:00", "2023-04-28T18:11:01+00:00", "2023-04-28T18:43:01+00:00"),
+])
+def test_a_time_printed_without_offset_takes_the_offset_the_page_prints_with_it(
+        meta_date: str, published: str, updated: str) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Headline here", "datePublished": "2023-04-28 18:11:01.0",
+                     "dateModified": "2023-04-28T18:43:01"})
+    head = f'<script type="application/ld+json">{ld}</script><meta name="date" content="{meta_date}">'
+    art = extract_article(page(head, f"<article><h1>Headline here</h1>{PARAS}</article>"), "https://example.org/a")
+    assert (art.published_at, art.updated_at) == (published, updated)

@@ -123,6 +123,19 @@ def test_unknown_zone_falls_back_to_utc() -> None:
     assert parse_date("2021-07-29 10:00", tz="Mars/Olympus", now=NOW).iso() == "2021-07-29T10:00:00+00:00"
 
 
+@pytest.mark.parametrize(("text", "tz", "offset"), [
+    ("2023-04-28T18:11:01+02:00", None, dt.timedelta(hours=2)),
+    ("Fri, 28 Apr 2023 18:11:01 -0400", None, dt.timedelta(hours=-4)),
+    ("2023-04-28T16:11:01Z", None, dt.timedelta(0)),
+    ("2023-04-28 18:11:01.0", None, None),  # no offset printed: read as UTC
+    ("2023-04-28 18:11", "Europe/Berlin", None),  # placed in the source's zone, not printed
+    ("2023-04-28", None, None),
+])
+def test_the_offset_a_date_printed(text: str, tz: str | None, offset: dt.timedelta | None) -> None:
+    got = parse_date(text, tz=tz, now=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    assert got.value is not None and got.offset == offset
+
+
 def test_updated_never_before_published() -> None:
     pub = dt.datetime(2021, 7, 29, 10, tzinfo=dt.UTC)
     assert not_before(pub - dt.timedelta(hours=1), pub) is None

@@ -663,6 +663,20 @@ def _resolve_date(candidates: Iterable[tuple[str, Any]], tz: str | None, now: dt
     return best, best_src, best_raw
 
 
+def _printed_offset(value: dt.datetime, candidates: Iterable[tuple[str, Any]], now: dt.datetime
+                    ) -> dt.timedelta | None:
+    """The UTC offset of a time printed without one (``value``, read as UTC), when the page prints the same
+    wall-clock time with its offset elsewhere: NTV's JSON-LD says "2023-04-28 18:11:01.0" and its
+    <meta name="date"> "2023-04-28T18:11:01+02:00"."""
+    wall = value.replace(tzinfo=None, second=0, microsecond=0)
+    for _src, raw in candidates:
+        res = parse_date(raw, now=now) if raw else None
+        if res is not None and res.value is not None and res.offset is not None and \
+                (res.value + res.offset).replace(tzinfo=None, second=0, microsecond=0) == wall:
+            return res.offset
+    return None
+
+
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|-)")
 
 
@@ -817,11 +831,19 @@ def extract_article(
             yield URL, "-".join(m.groups())
 
     published, src, raw = _resolve_date(candidates(), rules.timezone, now)
+    offset = None  # the page's UTC offset, for its times printed without one
+    if published is not None and published.value is not None and not published.date_only \
+            and published.offset is None and not rules.timezone:
+        offset = _printed_offset(published.value, _date_candidates(rules, tree, ld, meta), now)
+        if offset is not None:
+            published = published._replace(value=published.value - offset, offset=offset)
     if published is not None and published.value is not None:
         art.published_at, art.published_at_raw, prov["published_at"] = published.iso(), raw, src or GENERIC
     modified_raw = (_ld_text(ld.get("dateModified")) if ld else None) or _first_meta(meta, X.META_MODIFIED)
     if modified_raw:
         upd = parse_date(modified_raw, tz=rules.timezone, now=now)
+        if offset is not None and upd.value is not None and upd.offset is None and not upd.date_only:
+            upd = upd._replace(value=upd.value - offset, offset=offset)
         kept = not_before(upd.value, published.value if published else None)
         art.updated_at = kept.isoformat() if kept else None
         if upd.value is not None and kept is None:

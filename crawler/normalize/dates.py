@@ -30,6 +30,9 @@ class DateResult(NamedTuple):
     value: dt.datetime | None
     error: str | None
     date_only: bool = False
+    # the UTC offset the text gave (or an epoch/relative value implies); None when its wall-clock time was
+    # placed in the source's zone or, without one, read as UTC
+    offset: dt.timedelta | None = None
 
     def iso(self) -> str | None:
         return self.value.isoformat() if self.value else None
@@ -237,7 +240,8 @@ def _parse(value: object, tz: str | None, now: dt.datetime | None, max_future: d
             parsed, date_only = _absolute(text, source_tz)
             if parsed is None:
                 return DateResult(None, "unparseable")
-    if parsed.tzinfo is None or parsed.tzinfo.utcoffset(parsed) is None:
+    offset = parsed.utcoffset() if parsed.tzinfo is not None else None
+    if offset is None:
         if date_only:
             parsed = parsed.replace(tzinfo=UTC)
         else:
@@ -247,7 +251,7 @@ def _parse(value: object, tz: str | None, now: dt.datetime | None, max_future: d
         return DateResult(None, f"implausible year {result.year}")
     if result > now + max_future:
         return DateResult(None, f"in the future ({result.isoformat()} > now {now.isoformat()})")
-    return DateResult(result, None, date_only)
+    return DateResult(result, None, date_only, None if date_only else offset)
 
 
 def _absolute(text: str, source_tz: dt.tzinfo | None) -> tuple[dt.datetime | None, bool]:
