@@ -352,3 +352,19 @@ def test_a_time_printed_without_offset_takes_the_offset_the_page_prints_with_it(
     head = f'<script type="application/ld+json">{ld}</script><meta name="date" content="{meta_date}">'
     art = extract_article(page(head, f"<article><h1>Headline here</h1>{PARAS}</article>"), "https://example.org/a")
     assert (art.published_at, art.updated_at) == (published, updated)
+
+
+@pytest.mark.parametrize(("field", "ld_date", "published"), [
+    ("<ul><li><strong>Datum</strong> 28.04.2023</li></ul>", None, "2023-04-28T00:00:00+00:00"),
+    ("<p class='meta'>Published: 29 July 2021 14:05 GMT</p>", None, "2021-07-29T14:05:00+00:00"),
+    ("<div><span>Veröffentlicht am</span> <span>3. Mai 2024</span></div>", None, "2024-05-03T00:00:00+00:00"),
+    # a visible field is a generic layer: structured data outranks it
+    ("<p>Published: 29 July 2021</p>", "2021-07-30T08:00:00Z", "2021-07-30T08:00:00+00:00"),
+])
+def test_a_labelled_publication_date_field_dates_the_article(field: str, ld_date: str | None, published: str) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Headline here", "datePublished": ld_date}) if ld_date else ""
+    head = f'<script type="application/ld+json">{ld}</script>' if ld else ""
+    # htmldate alone takes the date of a picture in the text (as on a DW page)
+    picture = "<h2>Earlier <span class='date'>24.04.2019</span></h2>"
+    html = page(head, f"<article><h1>Headline here</h1>{field}{PARAS}{picture}{PARAS}</article>")
+    assert extract_article(html, "https://example.org/a").published_at == published

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 import unicodedata
@@ -820,6 +821,8 @@ def extract_article(
         yield from _date_candidates(rules, tree, ld, meta)
         if listed_date:
             yield "feed", listed_date
+        for value in itertools.islice(_labelled_dates(tree), 2):
+            yield GENERIC, value
         found = _htmldate(tree, url)
         if found:
             yield GENERIC, found
@@ -1042,6 +1045,7 @@ _CREDIT_CHUNK = re.compile(
     + "|".join(sorted({re.escape(w[:i]) for w in _CREDIT_WORDS for i in range(1, len(w))}, key=len, reverse=True))
     + r")\s*$)", re.I)
 _CREDIT_TAGS = frozenset({"p", "div", "span", "address", "li", "small", "em", "strong"})
+_DATE_FIELD_TAGS = frozenset({"p", "div", "span", "li", "small", "time", "dd", "td"})
 _TEXT_NODES = lxml.etree.XPath("//text()")
 _CREDIT_CONTAINER = re.compile(r"author|byline|autor|auteur|writer|credit", re.I)
 # blocks listing other stories: a credit inside one ("Von Christoph Reisinger" under a most-read teaser) is
@@ -1063,16 +1067,17 @@ def _text_start(el: Any, chars: int = 40) -> str:
     return "".join(parts)
 
 
-def _credit_openers(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
-    """The block elements (_CREDIT_TAGS) whose text can open with a credit word, in document order.
+def _blocks_opening_with(tree: lxml.html.HtmlElement, opening: re.Pattern[str], tags: frozenset[str]
+                         ) -> Iterator[lxml.html.HtmlElement]:
+    """The elements of ``tags`` whose text opens with a text node that ``opening`` matches, in document order.
 
-    An element's text opens with its first non-blank text node, so only the few text nodes that can
-    open a credit (_CREDIT_CHUNK) are looked at, each with the elements it opens: its own and the
-    ancestors it is also the first text of (outermost first, as in document order). Testing every block
-    of a large page instead costs several milliseconds."""
+    An element's text opens with its first non-blank text node, so only the few text nodes that match are
+    looked at, each with the elements it opens: its own and the ancestors it is also the first text of
+    (outermost first, as in document order). Testing every block of a large page instead costs several
+    milliseconds."""
     done: set[Any] = set()
     for chunk in _TEXT_NODES(tree):
-        if not _CREDIT_CHUNK.match(chunk):
+        if not opening.match(chunk):
             continue
         el = chunk.getparent()
         if el is not None and chunk.is_tail:
@@ -1082,9 +1087,19 @@ def _credit_openers(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlEleme
             opened.append(el)
             el = el.getparent()
         for el in reversed(opened):
-            if el not in done and el.tag in _CREDIT_TAGS:
+            if el not in done and el.tag in tags:
                 done.add(el)
                 yield el
+
+
+def _labelled_dates(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    """The values of short visible date fields labelled as the publication date ("Datum 28.04.2023",
+    "Published: 29 July 2021"), in document order."""
+    for el in _blocks_opening_with(tree, X.DATE_LABEL_START, _DATE_FIELD_TAGS):
+        text = " ".join(el.text_content().split())
+        m = X.LABELLED_DATE_RE.match(text) if len(text) <= 80 else None
+        if m:
+            yield m.group("value")
 
 
 def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[str]:
@@ -1096,7 +1111,7 @@ def _visible_credit_lines(tree: lxml.html.HtmlElement, limit: int = 3) -> list[s
     recommended) are their bylines and do not count.
     """
     found: list[tuple[int, int, str]] = []
-    for order, el in enumerate(_credit_openers(tree)):
+    for order, el in enumerate(_blocks_opening_with(tree, _CREDIT_CHUNK, _CREDIT_TAGS)):
         # decided on the opening words, without the whole text of a container; a match there is a match of
         # the whole text too (the pattern is anchored, and collapsing whitespace keeps it matching)
         if not _CREDIT_START.match(_text_start(el)):

@@ -145,3 +145,11 @@ DATELINE_RE = re.compile(
 TITLE_WEIGHTS = {"h1": 1.0, "headline": 1.5, "og:title": 3.0, "twitter:title": 0.5, "title": 0.5, "meta_title": 1.5}
 META_TITLE = ("headline", "title", "parsely-title", "sailthru.title", "dc.title", "dcterms.title")
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " * ")
+
+# A visible date field labelled as the publication date ("Datum 28.04.2023", "Published: 29 July 2021",
+# "Veröffentlicht am 3. Mai 2024"): a generic date layer before htmldate. Update labels ("Stand",
+# "Updated") are not publication dates and are left out.
+_PUBLISHED_LABEL = (r"(datum|date|published|publication date|date published|veröffentlicht|erschienen|publiziert|"
+                    r"publié|publicado|pubblicato|gepubliceerd|opublikowano|publicerad|publisert)")
+DATE_LABEL_START = re.compile(rf"\s*+{_PUBLISHED_LABEL}\b", re.I)
+LABELLED_DATE_RE = re.compile(rf"^{_PUBLISHED_LABEL}(\s+(am|on|le|el|em|il|op))?\s*:?\s+(?P<value>\S.{{5,40}})$", re.I)
