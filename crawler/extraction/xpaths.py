@@ -152,4 +152,6 @@ TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " �
 _PUBLISHED_LABEL = (r"(datum|date|published|publication date|date published|veröffentlicht|erschienen|publiziert|"
                     r"publié|publicado|pubblicato|gepubliceerd|opublikowano|publicerad|publisert)")
 DATE_LABEL_START = re.compile(rf"\s*+{_PUBLISHED_LABEL}\b", re.I)
-LABELLED_DATE_RE = re.compile(rf"^{_PUBLISHED_LABEL}(\s+(am|on|le|el|em|il|op))?\s*:?\s+(?P<value>\S.{{5,40}})$", re.I)
+# the value: a number within its first three words ("28.04.2023", "Monday, November 18th, 2019"), not prose
+LABELLED_DATE_RE = re.compile(rf"^{_PUBLISHED_LABEL}(\s+(am|on|le|el|em|il|op))?\s*:?\s+"
+                              r"(?P<value>(?=(?:[^\W\d_]+\.?,?\s+){0,2}\d).{6,50})$", re.I)
