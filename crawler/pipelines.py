@@ -7,7 +7,6 @@ Every item that leaves the chain early is dropped with a reason that is counted 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -22,11 +21,11 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import config as runtime_config
 from crawler.article import Article, Page
 from crawler.exceptions import BackendUnavailable, ExtractionError, SourceConfigError
-from crawler.extraction.extract import NO_RULES, SiteRules, extract_article
+from crawler.extraction.extract import NO_RULES, SiteRules
+from crawler.extraction.worker import exit_with_parent, extract_page, set_stems
 from crawler.fingerprint import FingerprintStore, body_fingerprints
 from crawler.normalize.text import clean_line, clean_text
 from crawler.seen import SeenStore, open_seen_store
-from indexer.base import stem_fields
 
 if TYPE_CHECKING:
     from indexer.base import Backend
@@ -52,35 +51,6 @@ class _Base:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """Extraction worker initializer: end this worker when the crawl process is gone (even SIGKILLed),
-    so no orphan is left holding memory."""
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent_pid:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="newsindex-parent-watch", daemon=True).start()
-
-
-def _extract_page(item: Page, rules: SiteRules) -> Article:
-    """Extraction of one page; runs in the crawl process or in an extraction worker process.
-
-    The article's stemmed search fields are computed here too, so the crawl process and the
-    indexer's bulk requests do not pay for them."""
-    fetched = dt.datetime.fromisoformat(item.fetched_at)
-    article = extract_article(item.html, item.url, rules, fetched, item.run_id,
-                              section_hint=item.section_hint, listed_date=item.listed_date)
-    _set_stems(article)
-    return article
-
-
-def _set_stems(article: Article) -> None:
-    stems = stem_fields(article.title, article.lead, article.body, article.language)
-    article.title_stem, article.text_stem = stems["title_stem"], stems["text_stem"]
 
 
 class ExtractionPipeline(_Base):
@@ -123,11 +93,11 @@ class ExtractionPipeline(_Base):
                 self.in_process >= self.workers_after
                 or (self.stats.get_value("newsindex/discovery/article_requests") or 0) >= self.workers_after):
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_exit_with_parent, initargs=(os.getpid(),))
+                                            initializer=exit_with_parent, initargs=(os.getpid(),))
             self.stats.set_value("newsindex/extraction_workers/started", self.workers)
         if self.pool is not None:
             try:
-                article = await asyncio.wrap_future(self.pool.submit(_extract_page, item, self._rules()))
+                article = await asyncio.wrap_future(self.pool.submit(extract_page, item, self._rules()))
                 self.stats.inc_value("newsindex/extraction_workers/pages")
                 return article
             except BrokenProcessPool:
@@ -135,7 +105,7 @@ class ExtractionPipeline(_Base):
                 self.stats.inc_value("newsindex/extraction_workers/broken")
                 self.pool, self.workers = None, 0
         self.in_process += 1
-        return _extract_page(item, self._rules())
+        return extract_page(item, self._rules())
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -166,7 +136,7 @@ class NormalizationPipeline(_Base):
             item.word_count, item.content_hash, item.simhash = body_fingerprints(body)
         if body_changed or title != item.title or lead != item.lead or item.text_stem is None:
             item.title, item.lead, item.body = title, lead, body
-            _set_stems(item)
+            set_stems(item)
         item.section = clean_line(item.section) or None
         item.tags = [t for t in (clean_line(t) for t in item.tags) if t][:30]
         return item

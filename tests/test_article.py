@@ -35,15 +35,16 @@ def test_normalization_keeps_extraction_fields_and_redoes_them_for_changed_text(
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
+    from crawler.extraction.worker import set_stems
     from crawler.fingerprint import body_fingerprints
-    from crawler.pipelines import NormalizationPipeline, _set_stems
+    from crawler.pipelines import NormalizationPipeline
     from indexer.base import stem_fields
 
     pipe = NormalizationPipeline.from_crawler(get_crawler(Spider))
     body = "Foreign troops are withdrawing from the region after twenty years.\n\nTalks resume next week."
     art = Article(url="https://example.org/a", title="Troops begin withdrawal", body=body, language="en")
     art.word_count, art.content_hash, art.simhash = body_fingerprints(body)
-    _set_stems(art)  # as the extraction worker does
+    set_stems(art)  # as the extraction worker does
     before = (art.text_stem, art.simhash)
     asyncio.run(pipe.process_item(art))
     assert (art.text_stem, art.simhash) == before  # clean text: nothing recomputed, nothing changed
