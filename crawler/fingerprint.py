@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import time
 from itertools import chain
@@ -13,6 +12,7 @@ import numpy as np
 
 from crawler.article import content_hash
 from crawler.normalize.text import WORD, per_chunk, word_count
+from crawler.sqlitedb import connect
 
 _MIX = [np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)]
 _CHUNK_HASHES: dict[str, tuple[int, ...]] = {}  # casefolded chunk -> its words' hashes, shared by all texts
@@ -73,9 +73,7 @@ class FingerprintStore:
     def __init__(self, path: Path, batch: int = 64, max_delay: float = 1.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # a lost fingerprint only misses one duplicate mark
+        self.db = connect(path)  # synchronous=NORMAL: a lost fingerprint only misses one duplicate mark
         with self.db:
             self.db.execute("CREATE TABLE IF NOT EXISTS fp (id TEXT PRIMARY KEY, source TEXT, hash TEXT, "
                             "b0 INT, b1 INT, b2 INT, b3 INT)")

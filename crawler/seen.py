@@ -6,13 +6,13 @@ crawl machines) can replace the local SQLite one. URLs are canonicalized before 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Protocol
 
 from crawler.normalize.urls import canonicalize_url
+from crawler.sqlitedb import connect
 
 
 class SeenStore(Protocol):
@@ -28,11 +28,9 @@ class SQLiteSeenStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.source_id = source_id
         self._lock = threading.Lock()
-        self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL: durable across a killed process; a power loss may forget the last URLs (they are refetched,
-        # and upserts by id keep the index free of duplicates)
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        # synchronous=NORMAL: durable across a killed process; a power loss may forget the last URLs (they are
+        # refetched, and upserts by id keep the index free of duplicates)
+        self.db = connect(path)
         with self.db:
             self.db.execute("CREATE TABLE IF NOT EXISTS seen "
                             "(source TEXT, url TEXT, at REAL, PRIMARY KEY (source, url))")

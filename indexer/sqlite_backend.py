@@ -14,6 +14,7 @@ from typing import Any
 
 from crawler.article import STEM_FIELDS
 from crawler.exceptions import BackendUnavailable, QueryError
+from crawler.sqlitedb import connect
 from indexer import analysis
 from indexer.base import IndexReport, SearchRequest, analyzed_fields, result_row, version_of
 
@@ -61,9 +62,7 @@ class SQLiteBackend:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db = connect(self.path)
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
             self.db.execute("PRAGMA mmap_size=268435456")  # reads straight from the OS page cache
         except (sqlite3.Error, OSError) as exc:
@@ -72,14 +71,21 @@ class SQLiteBackend:
 
     # -------------------------------------------------------------- lifecycle
     def init(self) -> None:
-        with self._lock, self.db:
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            exists = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
+        with self._lock:
+            # one read, one snapshot: the schema and its version are seen together
+            exists, version = self.db.execute(
+                "SELECT (SELECT 1 FROM sqlite_master WHERE name = 'articles'), "
+                "(SELECT user_version FROM pragma_user_version)").fetchone()
             if exists and version != SCHEMA_VERSION:
                 raise BackendUnavailable(f"{self.path} was written by an older newsindex (schema {version}, "
                                          f"need {SCHEMA_VERSION}): move it away and recrawl or replay")
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # one transaction: a process opening the store meanwhile sees no schema, or all of it with its version
+            try:
+                self.db.executescript(f"BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            except sqlite3.Error as exc:
+                if self.db.in_transaction:
+                    self.db.rollback()
+                raise BackendUnavailable(f"cannot create the embedded store's tables in {self.path}: {exc}") from None
 
     def ping(self) -> bool:
         try:

@@ -88,19 +88,21 @@ def test_killed_run_resumes_without_loss_or_duplicates(data_dir: Path, tmp_path:
         proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "demo", "--json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         db = data_dir / "newsindex.sqlite3"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if db.exists():
-                store = SQLiteBackend(db)
-                n = store.count()
-                store.close()
-                if n >= 5:
-                    break
-            time.sleep(0.2)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if db.exists():
+                    store = SQLiteBackend(db)
+                    n = store.count()
+                    store.close()
+                    if n >= 5:
+                        break
+                time.sleep(0.2)
+        finally:  # the crawl is killed whatever happened above: no process outlives the test
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.stderr.close()  # type: ignore[union-attr]
         store = SQLiteBackend(db)
         partial = store.count()
         store.close()

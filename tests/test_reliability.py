@@ -127,3 +127,37 @@ def test_cluster_stopped_mid_crawl_restart_and_replay(tmp_path: Path, data_dir: 
         assert DeadLetters(data_dir / "dead-letter.jsonl").count() == 0
     finally:
         dev.stop()
+
+
+def _open_stores(directory: str, barrier, results) -> None:
+    from crawler.fingerprint import FingerprintStore
+    from crawler.seen import SQLiteSeenStore
+    from indexer.sqlite_backend import SQLiteBackend
+
+    barrier.wait()
+    try:
+        SQLiteBackend(Path(directory) / "newsindex.sqlite3").close()
+        SQLiteSeenStore(Path(directory) / "seen.sqlite3", "demo").close()
+        FingerprintStore(Path(directory) / "fingerprints.sqlite3").close()
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(repr(exc))
+
+
+def test_processes_opening_new_stores_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    # overlapping scheduled crawls, or a search while the first crawl creates the store: before the store's
+    # schema was created in one transaction, most rounds had a process fail ("schema 0", "database is locked")
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(4):
+        directory = tmp_path / f"round-{round_}"
+        directory.mkdir()
+        barrier, results = ctx.Barrier(5), ctx.Queue()
+        procs = [ctx.Process(target=_open_stores, args=(str(directory), barrier, results)) for _ in range(5)]
+        for p in procs:
+            p.start()
+        outcomes = [results.get(timeout=120) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        assert outcomes == ["ok"] * 5
