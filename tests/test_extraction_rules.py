@@ -368,3 +368,17 @@ def test_a_labelled_publication_date_field_dates_the_article(field: str, ld_date
     picture = "<h2>Earlier <span class='date'>24.04.2019</span></h2>"
     html = page(head, f"<article><h1>Headline here</h1>{field}{PARAS}{picture}{PARAS}</article>")
     assert extract_article(html, "https://example.org/a").published_at == published
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Datum 28.04.2023", "28.04.2023"),
+    ("Published: Monday, November 18th, 2019 at 11:08 a.m.", "Monday, November 18th, 2019 at 11:08 a.m."),
+    ("Published on 30/04/2024 - 16:38", "30/04/2024 - 16:38"),
+    ("Date night ideas for 2024", None),  # prose opening with a label word
+    ("Updated: 28.04.2023", None),  # an update, not the publication
+])
+def test_what_a_labelled_date_field_is(text: str, value: str | None) -> None:
+    from crawler.extraction.xpaths import LABELLED_DATE_RE
+
+    m = LABELLED_DATE_RE.match(text)
+    assert (m.group("value") if m else None) == value
