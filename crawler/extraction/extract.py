@@ -955,8 +955,9 @@ def _merged_names(names: list[str], more: list[str]) -> list[str]:
     parsely-author slug) is the "Emma Mackenzie" of <meta name=author>."""
     out, keys = list(names), {_name_key(n) for n in names}
     for name in more:
-        if _name_key(name) not in keys:
-            keys.add(_name_key(name))
+        key = _name_key(name)
+        if key not in keys:
+            keys.add(key)
             out.append(name)
     return out
 

@@ -78,13 +78,14 @@ _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 _HANDLE = re.compile(r"(^|\s)@\w+")
 _DOMAIN = re.compile(r"(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|news|[a-z]{2})"
                      r"(?:\.[a-z]{2})?(?![\w.-])")
+_WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|"
+             r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|"
+             r"miércoles|jueves|viernes|sábado|domingo")
 _DATEISH = re.compile(
     r"\b(updated|published|posted|modified|publié|publie|mis à jour|veröffentlicht|aktualisiert|publicado|"
     r"actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|il y a|"
     # a weekday opening the date: "Jane Doe Monday, November 18, 2019", "Max Muster Montag, 18. November"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
-    r"samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|"
-    r"viernes|sábado|domingo)\b,?\s+(?=\d|[^\W\d_]+\.?\s+\d)|"
+    rf"(?:{_WEEKDAYS})\b,?\s+(?=\d|[^\W\d_]+\.?\s+\d)|"
     r"\d{1,2}:\d{2}|\d{4}|\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.?|(jan|feb|mar|apr|may|jun|"
     r"jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b.*$",
     re.I,
@@ -107,9 +108,7 @@ _SPLIT = re.compile(
 )
 _PARENS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
 _FORBIDDEN = re.compile(
-    r"\b(by|story|written|updated|published|min read|read more|share|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
-    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|january|february|march|"
+    rf"\b(by|story|written|updated|published|min read|read more|share|{_WEEKDAYS}|january|february|march|"
     r"april|june|july|august|september|october|november|december|januar|februar|märz|juni|juli|oktober|"
     r"dezember|janvier|février|avril|juillet|août|septembre|octobre|novembre|décembre)\b",
     re.I,
