@@ -78,6 +78,12 @@ def extract_from_bytes(
 # Comments and processing instructions are dropped at parse time: left in the tree they split text
 # runs, and trafilatura then loses whole paragraphs on some pages (measured: 301 of 579 words kept).
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# every element is an HtmlElement, chosen in C: lxml.html's own lookup is a Python method called for each
+# element that gets a Python object (about 5,000 calls per real page; extraction of the 127 news pages
+# took 39.1 ms a page with it, 35.7 ms without); what it adds is form-field classes (<input>.value...),
+# which extraction never uses
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction))
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
