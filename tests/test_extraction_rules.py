@@ -315,7 +315,7 @@ def test_author_meta_tags_in_other_spellings_name_one_person(values: list[str], 
 
 
 @pytest.mark.parametrize("wrapped", ["//<![CDATA[\n{ld}\n//]]>", "/*<![CDATA[*/{ld}/*]]>*/", "<![CDATA[{ld}]]>",
-                                     "<!--{ld}-->", "{ld}"])
+                                     "<!--{ld}-->", "{ld}", "//<![CDATA[\n{ld}" + " \n" * 60 + "//]]>"])
 def test_json_ld_wrapped_for_old_browsers_is_read(wrapped: str) -> None:
     ld = json.dumps({"@type": "NewsArticle", "headline": "Headline here", "datePublished": "2024-08-22T12:00:00+02:00"})
     html = page(f'<script type="application/ld+json">{wrapped.replace("{ld}", ld)}</script>',
