@@ -146,6 +146,12 @@ CASES = [
     ("By Jane Doe and TPN", ["Jane Doe"], ["TPN"]),
     ("By LI WEI", ["Li Wei"], []),
     ("Jane Doe and By Von John Roe", ["Jane Doe", "John Roe"], []),
+    # characters nobody sees never end up inside a name
+    ("By Jane\x00 Doe | REUTERS", ["Jane Doe"], ["Reuters"]),
+    ("By Ja\u200bne Doe and John\u00a0Roe", ["Jane Doe", "John Roe"], []),
+    ("By \u202eJane Doe\u202c", ["Jane Doe"], []),
+    ("By \u2067Jane Doe\u2069, \ue900 John Roe\ufeff", ["Jane Doe", "John Roe"], []),
+    ("By JANE DOE\x07", ["Jane Doe"], []),
 ]
 
 
@@ -167,12 +173,15 @@ FORBIDDEN = re.compile(r"\b(by|story)\b|\d|https?://|www\.", re.I)
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
+@example(text="By Jane\u202e Doe\x00 | AP\u2069")
 def test_never_raises_and_clean(text: str) -> None:
     got = normalize_byline(text)
     assert set(got) == {"authors", "organizations"}
     for name in got["authors"]:
         assert name and name == name.strip()
         assert not FORBIDDEN.search(name), name
+    for name in got["authors"] + got["organizations"]:
+        assert name.isprintable(), repr(name)  # no control, format (zero-width, bidi) or private-use characters
 
 
 names = st.from_regex(r"(By |Story By: |Written by )?[A-Z][a-z]{2,8} [A-Z][a-z]{2,10}", fullmatch=True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.normalize.text import clean_line, clean_text, word_count
+from crawler.normalize.text import clean_line, clean_text, visible_chars, word_count
 from crawler.normalize.urls import canonicalize_url, resolve_canonical, without_tracking
 
 URL_CASES = [
@@ -88,6 +88,7 @@ TEXT_CASES = [
     ("a&amp;b &quot;c&quot;", 'a&b "c"'),
     ("ctrl\x00\x07chars", "ctrl chars"),
     ("\ufeffbom", "bom"),
+    ("\u2067isolated\u2069 \u202eoverride\u202c", "isolated override"),
     (None, ""),
 ]
 
@@ -95,6 +96,12 @@ TEXT_CASES = [
 @pytest.mark.parametrize("raw,expected", TEXT_CASES)
 def test_clean_line(raw: str | None, expected: str) -> None:
     assert clean_line(raw) == expected
+
+
+def test_visible_chars() -> None:
+    assert visible_chars("Jane Doe\nJohn Roe") == "Jane Doe\nJohn Roe"
+    assert visible_chars("\ue900 Jane\u200b\x00 Doe\U000e0041") == " Jane Doe"
+    assert visible_chars("Renée 李明 محمد") == "Renée 李明 محمد"
 
 
 def test_clean_text_keeps_paragraphs() -> None:

@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from typing import TypedDict
+
+from crawler.normalize.text import clean_text, visible_chars
 
 
 class Byline(TypedDict):
@@ -211,7 +212,9 @@ def _normalize(text: object) -> Byline:
         text = "; ".join(str(t) for t in text if isinstance(t, str))
     if not isinstance(text, str):
         return _empty()
-    text = unicodedata.normalize("NFC", html.unescape(text))[:2000]
+    # entities decoded, NFC, one space per run, lines kept; nothing invisible (zero-width, bidirectional
+    # controls, NUL, icon-font glyphs) left inside a name
+    text = visible_chars(clean_text(text[:4000]))[:2000]
     text = re.sub(r"<[^>]+>", " ", text)
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)

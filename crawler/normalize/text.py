@@ -10,7 +10,8 @@ from typing import TypeVar
 
 # Zero-width and other invisible format characters that carry no text (removed with one regex pass:
 # str.translate with a mapping costs ~10x more on an article body).
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                        "\u2066\u2067\u2068\u2069\u061c]")  # ... and the bidirectional isolates and mark
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -39,6 +40,14 @@ def clean_text(value: object) -> str:
     # str.split() per line: the same whitespace runs as a regex, at a third of the cost
     lines = (" ".join(ln.split()) for ln in text.split("\n"))
     return "\n\n".join(ln for ln in lines if ln)
+
+
+def visible_chars(text: str) -> str:
+    """``text`` without the characters that are not printed (format, control, private-use, unassigned);
+    line breaks are kept."""
+    if text.replace("\n", "").isprintable():  # the usual case, at C speed
+        return text
+    return "".join(c for c in text if c == "\n" or c.isprintable() or c.isspace())
 
 
 WORD = re.compile(r"\w+")  # a word: what word_count counts and SimHash shingles
