@@ -8,6 +8,9 @@
 - A time without offset, or with an ambiguous abbreviation (IST, CST, BST, ...), is read in the
   source's ``tz``; without a source zone the usual reading (IST=India, CST=US Central) or UTC is used.
 - A date without time stays on its calendar day (00:00 UTC), never shifted to the previous day.
+- Numeric dates: "29/07/2021" and "07/29/2021" read the only way they can; "03.07.2021" is day first;
+  "03/07/2021" and "03-07-2021" are day first for a source in a zone of a country that writes the day first (most of the
+  world) and month first in the United States, Canada, the Philippines and without a source zone.
 - Rejected with a reason: empty, unparseable, implausible years (before 1990), and dates more than
   ``max_future`` after ``now``.
 """
@@ -122,6 +125,34 @@ def _zone(name: str | None) -> dt.tzinfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         return None
+
+
+# Zones of the countries whose numeric dates put the month first (03/07/2021 = March 7): the United
+# States and its territories, Canada (mixed; month first as in most of its English-language press), the
+# Philippines, Micronesia, Palau and the Marshall Islands. Links (US/Eastern, EST5EDT...) are included.
+_MONTH_FIRST_ZONES = frozenset(
+    """America/New_York America/Detroit America/Kentucky/Louisville America/Kentucky/Monticello
+    America/Indiana/Indianapolis America/Indiana/Vincennes America/Indiana/Winamac America/Indiana/Marengo
+    America/Indiana/Petersburg America/Indiana/Vevay America/Chicago America/Indiana/Tell_City
+    America/Indiana/Knox America/Menominee America/North_Dakota/Center America/North_Dakota/New_Salem
+    America/North_Dakota/Beulah America/Denver America/Boise America/Phoenix America/Los_Angeles
+    America/Anchorage America/Juneau America/Sitka America/Metlakatla America/Yakutat America/Nome
+    America/Adak America/Puerto_Rico America/St_Thomas Pacific/Honolulu Pacific/Guam Pacific/Saipan
+    Pacific/Pago_Pago America/Fort_Wayne America/Indianapolis America/Knox_IN America/Louisville
+    America/Shiprock Navajo EST EST5EDT CST6CDT MST MST7MDT PST8PDT HST
+    America/Toronto America/Montreal America/Vancouver America/Edmonton America/Winnipeg America/Regina
+    America/Halifax America/St_Johns America/Moncton America/Glace_Bay America/Goose_Bay America/Whitehorse
+    America/Dawson America/Dawson_Creek America/Fort_Nelson America/Creston America/Yellowknife
+    America/Inuvik America/Cambridge_Bay America/Rankin_Inlet America/Resolute America/Iqaluit
+    America/Swift_Current America/Atikokan America/Blanc-Sablon America/Nipigon America/Thunder_Bay
+    America/Rainy_River America/Pangnirtung Asia/Manila Pacific/Chuuk Pacific/Pohnpei Pacific/Kosrae
+    Pacific/Palau Pacific/Majuro Pacific/Kwajalein""".split()
+)
+
+
+def _month_first_zone(zone: dt.tzinfo | None) -> bool:
+    key = getattr(zone, "key", None)
+    return key is None or key in _MONTH_FIRST_ZONES or key.startswith(("US/", "Canada/"))
 
 
 def _offset(hours: float) -> dt.timezone:
@@ -269,7 +300,7 @@ def _absolute(text: str, source_tz: dt.tzinfo | None) -> tuple[dt.datetime | Non
     if m and m.group(1).upper() in _AMBIGUOUS_TZ and source_tz is not None:
         # wall-clock time in the source zone (handles DST, e.g. IST in Dublin vs Kolkata)
         translated = translated[: m.start()].strip()
-    for dayfirst in (_dayfirst(translated),):
+    for dayfirst in (_dayfirst(translated, source_tz),):
         try:
             got = du_parser.parse(
                 translated, fuzzy=True, dayfirst=dayfirst, tzinfos=tzinfos,
@@ -283,15 +314,16 @@ def _absolute(text: str, source_tz: dt.tzinfo | None) -> tuple[dt.datetime | Non
     return None, False
 
 
-def _dayfirst(text: str) -> bool:
-    m = re.search(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b", text)
+def _dayfirst(text: str, source_tz: dt.tzinfo | None = None) -> bool:
+    m = re.search(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})\b", text)
     if m:
-        a, b = int(m.group(1)), int(m.group(2))
+        a, b = int(m.group(1)), int(m.group(3))
         if a > 12:
             return True
         if b > 12:
             return False
-        return "." in m.group(0)  # 03.07.2021 is European; 03/07/2021 read as US
+        # 03.07.2021 is European; 03/07/2021 is read as the source's country writes dates
+        return m.group(2) == "." or not _month_first_zone(source_tz)
     return False
 
 
