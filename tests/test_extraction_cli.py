@@ -74,6 +74,18 @@ def test_malformed_html_never_crashes(html: str) -> None:
         assert got.url == "http://x/"
 
 
+_WORDS = "Words of the story told at length here. " * 20
+
+
+@pytest.mark.parametrize("ld", ["[" * 5000 + "]" * 5000, '{"a":' * 3000 + "1" + "}" * 3000])
+def test_json_ld_nested_beyond_the_stack_is_skipped(ld: str) -> None:
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head>'
+            f"<body><h1>A headline of the story</h1><p>{_WORDS}</p></body></html>")
+    got = extract_article(html, "http://x/")
+    assert got.title == "A headline of the story"
+    assert got.body is not None and got.word_count == 160
+
+
 def test_manifest_goes_on_after_bad_files(tmp_path: Path) -> None:
     good = tmp_path / "good.html"
     good.write_text(_page(1)[0], encoding="utf-8")

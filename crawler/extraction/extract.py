@@ -161,10 +161,12 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
         raw = _unwrapped_script(raw)
         try:
             data = json.loads(raw)
+        except RecursionError:  # nested deeper than Python's stack: nobody's article metadata
+            continue
         except ValueError:
             try:
                 data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw))
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         objects.extend(_flatten(data))
     return objects
