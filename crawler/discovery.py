@@ -48,10 +48,14 @@ def looks_like_article(url: str, anchor_text: str = "") -> bool:
     return False
 
 
+# huge_tree: a listing whose unclosed tags nest deeper than 256 elements keeps the links past that depth
+_LINK_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def extract_links(html: str, base_url: str) -> list[tuple[str, str, str]]:
     """(absolute URL, anchor text, rel) for every <a href> of a page; never raises."""
     try:
-        tree = lxml.html.fromstring(html)
+        tree = lxml.html.fromstring(html, parser=_LINK_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return []
     base = next(iter(tree.xpath("//base/@href")), None) or base_url

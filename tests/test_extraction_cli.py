@@ -86,6 +86,15 @@ def test_json_ld_nested_beyond_the_stack_is_skipped(ld: str) -> None:
     assert got.body is not None and got.word_count == 160
 
 
+@pytest.mark.parametrize("tag", ["div", "font"])
+def test_text_past_deeply_nested_unclosed_tags_is_kept(tag: str) -> None:
+    # 1,000 unclosed tags: libxml2's default depth limit (256) used to drop the article silently
+    html = (f"<html><body><h1>A headline of the story</h1>{f'<{tag}>' * 1000}<p>{_WORDS}</p>"
+            f"{f'</{tag}>' * 1000}</body></html>")
+    got = extract_article(html, "http://x/")
+    assert got.body is not None and got.word_count == 160
+
+
 def test_manifest_goes_on_after_bad_files(tmp_path: Path) -> None:
     good = tmp_path / "good.html"
     good.write_text(_page(1)[0], encoding="utf-8")
