@@ -382,3 +382,25 @@ def test_what_a_labelled_date_field_is(text: str, value: str | None) -> None:
 
     m = LABELLED_DATE_RE.match(text)
     assert (m.group("value") if m else None) == value
+
+
+@pytest.mark.parametrize(("authors", "expected"), [
+    ([{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "Jane Doe"}], ["Jane Doe"]),
+    ([{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "JANE DOE"}], ["Jane Doe"]),
+    (["Jane Doe", "Jane Doe, John Roe"], ["Jane Doe", "John Roe"]),
+])
+def test_a_reporter_the_structured_data_lists_twice_is_credited_once(authors: list, expected: list[str]) -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Storm hits the coast", "author": authors})
+    got = extract_article(page(f'<script type="application/ld+json">{ld}</script>', PARAS), "http://x/")
+    assert got.authors == expected
+
+
+def test_a_staff_list_credited_as_authors_is_cut_with_a_warning() -> None:
+    staff = [{"@type": "Person", "name": f"{first} {last}"}
+             for first in ["Anna", "Ben", "Carla", "David", "Emma", "Felix", "Greta", "Hugo", "Ines", "Jonas"]
+             for last in ["Adler", "Berg", "Conrad", "Dietz", "Engel", "Fuchs", "Graf", "Hahn", "Iske", "Jung"]]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Storm hits the coast", "author": staff})
+    got = extract_article(page(f'<script type="application/ld+json">{ld}</script>', PARAS), "http://x/")
+    assert got.authors == [p["name"] for p in staff[:50]]
+    assert "100 authors and 0 organizations credited: the first 50 of each kept" in got.warnings
+    assert got.byline_raw is not None and len(got.byline_raw) == 1000 and got.byline_raw.endswith("…")

@@ -720,6 +720,12 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 
 
 # ---------------------------------------------------------------- main
+# A page crediting more people than this lists a CMS's whole staff (or is hostile), not a story's
+# reporters; the first ones are kept and the article says so in its warnings. The raw byline is kept for
+# reading, not for searching: a longer one is cut.
+MAX_CREDITS = 50
+MAX_BYLINE_CHARS = 1000
+
 def extract_article(
     html: str,
     url: str,
@@ -968,9 +974,15 @@ def extract_article(
     orgs += outlets  # the outlet credited as an author
     if persons:  # next to named reporters, the outlet's own name says nothing the `source` field does not
         orgs = [o for o in orgs if not _is_site(o, site_keys)]
-    art.authors = persons
-    art.organizations = list(dict.fromkeys(orgs))
-    art.byline_raw = clean_line(byline_raw) or None
+    # one credit per name in any spelling: structured data may list a reporter twice ("Jane Doe", "JANE DOE")
+    persons, orgs = _merged_names([], persons), _merged_names([], orgs)
+    if len(persons) > MAX_CREDITS or len(orgs) > MAX_CREDITS:
+        warnings.append(f"{len(persons)} authors and {len(orgs)} organizations credited: "
+                        f"the first {MAX_CREDITS} of each kept")
+    art.authors, art.organizations = persons[:MAX_CREDITS], orgs[:MAX_CREDITS]
+    byline_raw = clean_line(byline_raw)
+    art.byline_raw = (byline_raw if len(byline_raw) <= MAX_BYLINE_CHARS
+                      else byline_raw[:MAX_BYLINE_CHARS - 1] + "…") or None
 
     art.language = detect_language(f"{art.title or ''}\n{art.body or ''}", html_lang or rules.language)
     if art.language:
