@@ -404,3 +404,29 @@ def test_a_staff_list_credited_as_authors_is_cut_with_a_warning() -> None:
     assert got.authors == [p["name"] for p in staff[:50]]
     assert "100 authors and 0 organizations credited: the first 50 of each kept" in got.warnings
     assert got.byline_raw is not None and len(got.byline_raw) == 1000 and got.byline_raw.endswith("…")
+
+
+@pytest.mark.parametrize(("head", "field", "expected"), [
+    # a title source longer than a headline does not vote
+    ('<title>Storm hits the coast</title><meta property="og:title" content="' + "Long " * 200 + '">',
+     "title", "Storm hits the coast"),
+    ("<title>" + "Long " * 100_000 + "</title>", "title", None),
+    # a description is cut to 2,000 characters
+    ('<meta name="description" content="' + "Words " * 1000 + '">', "lead", "Words " * 333 + "W…"),
+    # a section name over 100 characters is not one: the next layer's is taken
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": "'
+     + ", ".join(f"keyword {i}" for i in range(30)) + '"}</script><meta property="article:section" content="World">',
+     "section", "World"),
+    # keywords that are neither text nor a list of texts are no tags
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords": {"a": "b"}}</script>', "tags", []),
+    # the image is an absolute http(s) URL
+    ('<meta property="og:image" content="/img/storm.jpg">', "image_url", "https://news.example.com/img/storm.jpg"),
+    ('<meta property="og:image" content="javascript:alert(1)">', "image_url", None),
+    ('<meta property="og:image" content="data:image/png;base64,' + "A" * 5000 + '">', "image_url", None),
+    # a rel=canonical too long for a URL is not followed
+    ('<link rel="canonical" href="/' + "a" * 3000 + '">', "canonical_url",
+     "https://news.example.com/world/2024/01/02/storm"),
+])
+def test_fields_longer_or_odder_than_their_kind_are_left_out(head: str, field: str, expected: object) -> None:
+    got = extract_article(page(head, PARAS), "https://news.example.com/world/2024/01/02/storm")
+    assert getattr(got, field) == expected

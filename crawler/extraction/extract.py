@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -720,6 +721,13 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 
 
 # ---------------------------------------------------------------- main
+# Longer than this, a field is not what it claims to be: a title over 400 characters is a paragraph (the
+# <h1> rule too), a section name over 100 a sentence or a keyword list (the next layer is asked); a
+# description over 2,000 characters is cut, an image URL over 2,048 dropped.
+MAX_TITLE_CHARS = 400
+MAX_SECTION_CHARS = 100
+MAX_LEAD_CHARS = 2000
+MAX_URL_CHARS = 2048
 # A page crediting more people than this lists a CMS's whole staff (or is hostile), not a story's
 # reporters; the first ones are kept and the article says so in its warnings. The raw byline is kept for
 # reading, not for searching: a longer one is cut.
@@ -766,7 +774,7 @@ def extract_article(
         title = _strip_site_suffix(clean_line(title), site_names)
     else:
         h1 = next((h for h in (clean_line(e.text_content()) for e in tree.iter("h1") if not _in_breadcrumb(e))
-                   if 3 <= len(h) <= 400), None)
+                   if 3 <= len(h) <= MAX_TITLE_CHARS), None)
         ld_title = _ld_text(ld.get("headline") or ld.get("name")) if ld else None
         w = X.TITLE_WEIGHTS
         title_sources = [(GENERIC, w["h1"], h1), (STRUCTURED, w["headline"], ld_title),
@@ -775,7 +783,7 @@ def extract_article(
                          (GENERIC, w["title"], clean_line(tree.findtext(".//title") or "")),
                          (META, w["meta_title"], _first_meta(meta, X.META_TITLE))]
         voters = [(layer, weight, _strip_site_suffix(clean_line(text), site_names))
-                  for layer, weight, text in title_sources if text and clean_line(text)]
+                  for layer, weight, text in title_sources if text and 0 < len(clean_line(text)) <= MAX_TITLE_CHARS]
         title_variants = [text for _, _, text in voters]
         voted = _vote_title(voters)
         if voted:
@@ -790,7 +798,7 @@ def extract_article(
                                             *_all_meta(meta, X.META_DESCRIPTION)] if d]
     standfirst = None if sels.get("lead") else _standfirst(tree, descriptions)
     lead = lead or standfirst or next(iter(descriptions), None)
-    art.lead = clean_line(lead) or None
+    art.lead = _cut(clean_line(lead), MAX_LEAD_CHARS) or None
 
     # authors: collected before the body extraction, which mutates the tree
     persons: list[str] = []
@@ -897,33 +905,32 @@ def extract_article(
             warnings.append("updated_at before published_at: dropped")
 
     # section, tags, image, language hints
-    section = None
+    section_candidates: list[tuple[str, Any]] = []
     if sels.get("section"):
-        section = next((t for t in map(_node_text, _select(tree, sels["section"])) if t), None)
-        prov["section"] = SELECTOR
-    if not section and ld:
-        section = _ld_text(ld.get("articleSection"))
-        prov["section"] = STRUCTURED
-    if not section:
-        section = _first_meta(meta, X.META_SECTION)
-        prov["section"] = META
-    if not section and section_hint:
-        section, prov["section"] = section_hint, GENERIC
-    art.section = clean_line(section) or None
-    if not art.section:
-        prov.pop("section", None)
+        section_candidates += [(SELECTOR, t) for t in map(_node_text, _select(tree, sels["section"]))]
+    if ld:
+        section_candidates.append((STRUCTURED, _ld_text(ld.get("articleSection"))))
+    section_candidates += [(META, _first_meta(meta, X.META_SECTION)), (GENERIC, section_hint)]
+    # the first layer's name; one over MAX_SECTION_CHARS is a sentence or a keyword list, not a section
+    art.section = None
+    for layer, value in section_candidates:
+        name = clean_line(value)
+        if name and len(name) <= MAX_SECTION_CHARS:
+            art.section, prov["section"] = name, layer
+            break
     tags: list[str] = []
     for value in _all_meta(meta, X.META_TAGS):
         tags += [clean_line(t) for t in value.split(",")]
     if ld and ld.get("keywords"):
         kw = ld["keywords"]
-        tags += [clean_line(t) for t in (kw if isinstance(kw, list) else str(kw).split(",")) if isinstance(t, str)]
+        tags += [clean_line(t) for t in (kw if isinstance(kw, list) else kw.split(",") if isinstance(kw, str) else [])
+                 if isinstance(t, str)]
     art.tags = list(dict.fromkeys(t for t in tags if t and len(t) < 80))[:30]
     image = _first_meta(meta, X.META_IMAGE)
     if not image and ld:
         img = ld.get("image")
         image = _ld_text(img.get("url") if isinstance(img, dict) else img)
-    art.image_url = image
+    art.image_url = _http_url(url, image)
     html_lang = tree.get("lang") or _first_meta(meta, X.META_LANGUAGE) or (
         _ld_text(ld.get("inLanguage")) if ld else None)
 
@@ -998,6 +1005,23 @@ def _name_key(name: str | None) -> str:
 
 
 _SLUG = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _http_url(page_url: str, value: str | None) -> str | None:
+    """``value`` resolved against the page's URL when that gives an http(s) URL of sensible length;
+    None for javascript:/data: URIs and junk."""
+    if not value:
+        return None
+    try:
+        absolute = urljoin(page_url, value.strip())
+        scheme = urlsplit(absolute).scheme.lower()
+    except ValueError:
+        return None
+    return absolute if scheme in ("http", "https") and len(absolute) <= MAX_URL_CHARS else None
 
 
 def _merged_names(names: list[str], more: list[str]) -> list[str]:

@@ -90,10 +90,14 @@ def same_site(a: str, b: str) -> bool:
 
 
 def resolve_canonical(page_url: str, rel_canonical: object) -> str | None:
-    """The canonical URL of a page: its rel=canonical when that points to the same site, else itself."""
+    """The canonical URL of a page: its rel=canonical when that points to the same site (and is no longer
+    than 2,048 characters, as browsers and search engines take them), else itself."""
     own = canonicalize_url(page_url)
     if isinstance(rel_canonical, str) and rel_canonical.strip():
-        target = canonicalize_url(urljoin(page_url, rel_canonical.strip()))
-        if target and own and same_site(own, target):
+        try:
+            target = canonicalize_url(urljoin(page_url, rel_canonical.strip()))
+        except ValueError:  # "http://[::1" and other unsplittable URLs
+            target = None
+        if target and own and len(target) <= 2048 and same_site(own, target):
             return target
     return own
