@@ -101,6 +101,33 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = 5.0, attemp
     return False
 
 
+def monitor_settings(settings: Any) -> dict[str, Any]:
+    """The monitor thresholds set globally (``NEWSINDEX_MONITOR_MIN_ITEMS = 5``; from the command line the
+    text "5", "0.2" or "authors,published_at"); a wrong one is logged and its default kept."""
+    out: dict[str, Any] = {}
+    for name in monitors.DEFAULTS:
+        key = f"NEWSINDEX_MONITOR_{name.upper()}"
+        value = settings.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            text = value.strip()
+            if name == "drift_fields":
+                value = [f.strip() for f in text.split(",") if f.strip()]
+            else:
+                try:
+                    value = int(text) if text.lstrip("-").isdigit() else float(text)
+                except ValueError:
+                    pass
+        problem = monitors.threshold_problem(name, value)
+        if problem:
+            logger.error("setting %s: expected %s, got %r; the default %r is used", key, problem, value,
+                         monitors.DEFAULTS[name])
+        else:
+            out[name] = value
+    return out
+
+
 class RunRecorder:
     def __init__(self, crawler) -> None:
         if not crawler.settings.getbool("NEWSINDEX_RUN_RECORDS", True):
@@ -108,6 +135,7 @@ class RunRecorder:
         self.crawler = crawler
         self.cfg = runtime_config.load()
         self.webhook = crawler.settings.get("NEWSINDEX_ALERT_WEBHOOK") or self.cfg.webhook_url
+        self.thresholds = monitor_settings(crawler.settings)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -132,7 +160,7 @@ class RunRecorder:
                 history = backend.list_runs(source_id, 20)
             except Exception as exc:  # noqa: BLE001
                 logger.warning("cannot read run history: %s", exc)
-        overrides = dict(source.monitors) if source else {}
+        overrides = {**self.thresholds, **(dict(source.monitors) if source else {})}
         checks = monitors.evaluate(record, history, overrides)
         failed = [c for c in checks if not c["passed"]]
         record["monitors"] = checks

@@ -1,7 +1,8 @@
 """Monitors: small declarative checks evaluated on a finished run's record.
 
-Each check has a name, a threshold (defaults below, overridden per source under ``monitors:`` in its
-YAML, or globally with the ``NEWSINDEX_MONITOR_<NAME>`` Scrapy settings) and returns
+Each check has a name, a threshold (defaults below, overridden globally with the
+``NEWSINDEX_MONITOR_<NAME>`` Scrapy settings, e.g. ``NEWSINDEX_MONITOR_MIN_ITEMS``, and per source under
+``monitors:`` in its YAML; :func:`threshold_problem` says what a wrong value should have been) and returns
 ``{"name", "passed", "observed", "threshold"}``.
 
 - ``min_items``           articles found (stored in this run + already seen before) >= threshold
@@ -36,6 +37,21 @@ DEFAULTS: dict[str, Any] = {
     "drift_runs": 5,
     "drift_fields": ["authors", "published_at", "body", "title"],
 }
+
+
+def threshold_problem(name: object, value: object) -> str | None:
+    """What a threshold ``name`` expects when ``value`` is not that, None when it is fine."""
+    if name not in DEFAULTS:
+        return f"one of the monitor thresholds {sorted(DEFAULTS)}"
+    if name == "drift_fields":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        return None if ok else "a list of coverage field names such as [authors, published_at]"
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return "a number"
+    if name in ("min_items", "drift_runs"):
+        least = 0 if name == "min_items" else 1
+        return None if value == int(value) and value >= least else f"a whole number >= {least}"
+    return None if 0 <= value <= 1 else "a ratio from 0 to 1"
 
 
 def _found(record: dict[str, Any]) -> int:

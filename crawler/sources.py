@@ -17,6 +17,7 @@ import yaml
 
 from crawler.exceptions import SourceConfigError
 from crawler.extraction.extract import SiteRules
+from crawler.monitors import threshold_problem
 
 SELECTOR_FIELDS = ("title", "body", "byline", "date", "section", "lead")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -26,7 +27,6 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 class Politeness:
     download_delay: float | None = None
     concurrent_requests_per_domain: int | None = None
-    autothrottle_target_concurrency: float | None = None
     obey_robots_txt: bool = True
 
 
@@ -95,6 +95,17 @@ def _int(data: dict[str, Any], key: str, path: str, default: int | None, minimum
     return int(value)
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+POLITENESS_FIELDS: dict[str, tuple[Any, str]] = {
+    "download_delay": (lambda v: _number(v) and v >= 0, "a number of seconds >= 0"),
+    "concurrent_requests_per_domain": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+                                       "a whole number >= 1"),
+    "obey_robots_txt": (lambda v: isinstance(v, bool), "true or false"),
+}
+
 KNOWN_FIELDS = {
     "id", "name", "allowed_domains", "start_urls", "feeds", "sitemaps", "article_url_patterns", "selectors",
     "language", "timezone", "schedule", "max_pages", "max_depth", "max_article_age_days", "politeness",
@@ -105,7 +116,7 @@ KNOWN_FIELDS = {
 def parse_source(data: Any, path: str, source_id: str | None = None) -> Source:
     """Validate one source mapping (as read from YAML)."""
     _expect(isinstance(data, dict), path, "<file>", "a YAML mapping of fields")
-    unknown = sorted(set(data) - KNOWN_FIELDS)
+    unknown = sorted(str(k) for k in set(data) - KNOWN_FIELDS)
     _expect(not unknown, path, ", ".join(unknown), f"one of the known fields {sorted(KNOWN_FIELDS)}")
     sid = data.get("id", source_id)
     _expect(isinstance(sid, str) and bool(_ID.match(sid)), path, "id",
@@ -153,17 +164,20 @@ def parse_source(data: Any, path: str, source_id: str | None = None) -> Source:
                 "a cron expression such as '*/30 * * * *'")
     pol = data.get("politeness") or {}
     _expect(isinstance(pol, dict), path, "politeness", "a mapping")
+    for key, (check, expected) in POLITENESS_FIELDS.items():
+        _expect(key not in pol or pol[key] is None or check(pol[key]), path, f"politeness.{key}", expected)
+    unknown = sorted(str(k) for k in set(pol) - set(POLITENESS_FIELDS))
+    _expect(not unknown, path, "politeness." + ", ".join(unknown), f"one of {sorted(POLITENESS_FIELDS)}")
     politeness = Politeness(
         download_delay=pol.get("download_delay"),
         concurrent_requests_per_domain=pol.get("concurrent_requests_per_domain"),
-        autothrottle_target_concurrency=pol.get("autothrottle_target_concurrency"),
-        obey_robots_txt=bool(pol.get("obey_robots_txt", True)),
+        obey_robots_txt=pol.get("obey_robots_txt", True) is not False,
     )
-    if politeness.download_delay is not None:
-        _expect(isinstance(politeness.download_delay, (int, float)) and politeness.download_delay >= 0, path,
-                "politeness.download_delay", "a number of seconds >= 0")
     monitors = data.get("monitors") or {}
     _expect(isinstance(monitors, dict), path, "monitors", "a mapping of monitor thresholds")
+    for key, value in monitors.items():
+        problem = threshold_problem(key, value)
+        _expect(problem is None, path, f"monitors.{key}", problem or "")
     return Source(
         id=sid, name=name.strip(), allowed_domains=domains, start_urls=start_urls, feeds=feeds, sitemaps=sitemaps,
         allow=allow, deny=deny, selectors=dict(selectors), language=language, timezone=tz, schedule=schedule,
@@ -178,6 +192,10 @@ def load_file(path: Path) -> Source:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SourceConfigError(str(path), "<file>", f"valid YAML ({exc})".replace("\n", " ")) from None
+    except UnicodeDecodeError as exc:
+        raise SourceConfigError(str(path), "<file>", f"UTF-8 text ({exc})") from None
+    except RecursionError:
+        raise SourceConfigError(str(path), "<file>", "YAML nested less deeply") from None
     except OSError as exc:
         raise SourceConfigError(str(path), "<file>", f"a readable file ({exc})") from None
     return parse_source(data, str(path), path.stem)
