@@ -36,6 +36,14 @@ URL_CASES = [
     ("not a url", None),
     ("", None),
     ("http://[::1", None),
+    # dot segments resolved, never above the root; IPv6 hosts keep their brackets; spaces and control
+    # characters percent-encoded in the path; a host with a space is no host
+    ("https://example.com/world/./2024/../story", "https://example.com/world/story"),
+    ("https://example.com/../../story", "https://example.com/story"),
+    ("https://example.com/world/v1.2/story.html", "https://example.com/world/v1.2/story.html"),
+    ("https://[2001:db8::1]:8080/world/", "https://[2001:db8::1]:8080/world"),
+    ("https://example.com/world story\x00", "https://example.com/world%20story%00"),
+    ("https://exa mple.com/world", None),
 ]
 
 

@@ -19,6 +19,27 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_PATH = re.compile(r"(/amp/?$|/amp(?=/)|\.amp(?=\.html?$|$)|\.amp\.html?$)", re.I)
 
 
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f<>\"{}|\\^`]")  # no host name or address has these
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")  # control characters and spaces: percent-encoded in a path
+
+
+def _without_dot_segments(path: str) -> str:
+    """``/a/./b/../c`` -> ``/a/c`` (RFC 3986 section 5.2.4); ``..`` never climbs above the root."""
+    if "." not in path:
+        return path
+    segments = path.split("/")
+    out: list[str] = []
+    for seg in segments[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    if segments[-1] in (".", ".."):
+        out.append("")  # "/a/b/.." names the folder "/a/"
+    return "/" + "/".join(out)
+
+
 def is_tracking(key: str) -> bool:
     k = key.lower()
     return k in TRACKING_PARAMS or k.startswith(TRACKING_PREFIXES)
@@ -40,13 +61,15 @@ def canonicalize_url(url: object) -> str | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    if scheme not in ("http", "https") or not parts.hostname or _BAD_HOST.search(parts.hostname):
         return None
     host = parts.hostname.lower().rstrip(".")
     if host.startswith("amp."):
         host = host[4:]
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = parts.path or "/"
+    path = _without_dot_segments(_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", parts.path or "/"))
     path = _AMP_PATH.sub(lambda m: "/" if m.group(0).startswith("/") else "", path) or "/"
     path = re.sub(r"/{2,}", "/", path)
     if path.endswith(".amp"):
