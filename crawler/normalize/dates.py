@@ -2,9 +2,13 @@
 
 ``parse_date(text, tz=..., now=...)`` never raises. Rules:
 - ISO 8601 / RFC 2822 / free-form English dates via python-dateutil; month and weekday names in
-  French, German, Spanish, Portuguese, Italian and Dutch are translated first.
+  French, German, Spanish, Portuguese, Italian and Dutch are translated first, and so are Chinese,
+  Japanese and Korean dates ("2024年1月5日 14時05分", "2024년 1월 5일 오후 2:05").
+- "GMT+3" / "UTC-05:00" are offsets east / west of Greenwich as people write them (dateutil alone reads
+  them the POSIX way round).
 - Epoch seconds (10 digits) and milliseconds (13 digits).
-- Relative dates ("2 hours ago", "yesterday", "il y a 3 heures", "vor 2 Stunden") against ``now``.
+- Relative dates ("2 hours ago", "yesterday", "il y a 3 heures", "vor 2 Stunden") against ``now``;
+  today/yesterday with a time in any of those languages ("hier à 14h05", "gestern, 14:05 Uhr").
 - A time without offset, or with an ambiguous abbreviation (IST, CST, BST, ...), is read in the
   source's ``tz``; without a source zone the usual reading (IST=India, CST=US Central) or UTC is used.
 - A date without time stays on its calendar day (00:00 UTC), never shifted to the previous day.
@@ -159,7 +163,25 @@ def _offset(hours: float) -> dt.timezone:
     return dt.timezone(dt.timedelta(hours=hours))
 
 
+# "2024年1月5日" / "2024년 1월 5일", "14時05分" / "14시 5분", and the morning/afternoon words before a time
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
+_CJK_TIME = re.compile(r"(\d{1,2})\s*[時时시]\s*(\d{1,2})\s*[分분]?")
+_CJK_HALF_DAY = re.compile(r"(오전|午前|上午|오후|午後|下午)\s*(\d{1,2}(?::\d{2})?)")
+# "GMT+3", "UTC-05:00": a human's offset east of Greenwich (python-dateutil reads them the POSIX way round,
+# GMT+3 as three hours west)
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?\b", re.I)
+
+
+def _gmt_offset(m: re.Match[str]) -> str:
+    sign = "-" if m.group(1) in "-\u2212" else "+"
+    return f" {sign}{int(m.group(2)):02d}:{m.group(3) or '00'}"
+
+
 def _translate(text: str) -> str:
+    text = _CJK_DATE.sub(r"\1-\2-\3 ", text)
+    text = _CJK_TIME.sub(r"\1:\2", text)
+    text = _CJK_HALF_DAY.sub(lambda m: f"{m.group(2)} {'AM' if m.group(1) in ('오전', '午前', '上午') else 'PM'}", text)
+    text = _GMT_OFFSET.sub(_gmt_offset, text)
     text = re.sub(r"(\d{1,2})\.(\d{2})\s*uhr\b", r"\1:\2", text, flags=re.I)  # 14.05 Uhr
     text = _WEEKDAYS.sub(" ", text)
     out = []
@@ -177,11 +199,12 @@ def _relative(text: str, now: dt.datetime) -> dt.datetime | None:
     low = text.strip().lower()
     if low in ("just now", "now", "à l'instant", "gerade eben"):
         return now
-    base = low.split(",")[0].split(" at ")[0].strip()
+    m = re.match(r"(aujourd'hui|[^\W\d_]+)[\s,]*(.*)$", low)
+    base = m.group(1) if m else ""
     if base in _DAY_WORDS:
         day = (now - dt.timedelta(days=_DAY_WORDS[base])).date()
-        rest = low[len(base):].strip(" ,")
-        rest = re.sub(r"^(at|à|um)\s+", "", rest)
+        # "yesterday at 3:15 pm", "hier à 14h05", "gestern, 14:05 Uhr", "ayer a las 14:05"
+        rest = _translate(re.sub(r"^(at|à|um|a las|às|alle|om)\s+", "", m.group(2) if m else ""))
         if rest:
             try:
                 t = du_parser.parse(rest, default=dt.datetime(2000, 1, 1)).time()
