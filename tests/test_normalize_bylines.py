@@ -146,6 +146,11 @@ CASES = [
     ("By Jane Doe and TPN", ["Jane Doe"], ["TPN"]),
     ("By LI WEI", ["Li Wei"], []),
     ("Jane Doe and By Von John Roe", ["Jane Doe", "John Roe"], []),
+    # picture credits and "special to" designations name no author
+    ("Text: Jane Doe, Photos: John Roe", ["Jane Doe"], []),
+    ("Text: Anna Müller; Fotos: Peter Schmidt", ["Anna Müller"], []),
+    ("Jane Doe | Photography: John Roe", ["Jane Doe"], []),
+    ("By Jane Doe, Special to The Globe and Mail", ["Jane Doe"], []),
     # characters nobody sees never end up inside a name
     ("By Jane\x00 Doe | REUTERS", ["Jane Doe"], ["Reuters"]),
     ("By Ja\u200bne Doe and John\u00a0Roe", ["Jane Doe", "John Roe"], []),

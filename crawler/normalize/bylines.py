@@ -71,7 +71,11 @@ _LEAD_IN = re.compile(
 )
 _EDIT_CREDIT = re.compile(
     r"\b(editing|edited|additional reporting|compiled|writing|graphics|fact[- ]?checked|produced|"
-    r"translated|translation|photos?|illustrations?|design)\s+by\b.*$",
+    r"translated|translation|photos?|illustrations?|design)\s+by\b.*$"
+    # "Photos: X", "Fotos: X", "Video: X": the pictures' credit, to the end of its segment; "Special to The
+    # Globe and Mail": the outlet a freelancer wrote for, no second name
+    r"|\b(?:photos?|photography|fotos?|pictures?|video|graphics?|grafik|illustrations?|design|editing|"
+    r"translation|übersetzung)\s*:.*$|\bspecial to\b.*$",
     re.I,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
