@@ -20,6 +20,7 @@ Each check has a name, a threshold (defaults below, overridden globally with the
 
 from __future__ import annotations
 
+import math
 import statistics
 from typing import Any
 
@@ -46,7 +47,7 @@ def threshold_problem(name: object, value: object) -> str | None:
     if name == "drift_fields":
         ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
         return None if ok else "a list of coverage field names such as [authors, published_at]"
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         return "a number"
     if name in ("min_items", "drift_runs"):
         least = 0 if name == "min_items" else 1

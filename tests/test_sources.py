@@ -85,7 +85,8 @@ def test_broken_files_come_back_as_errors_and_the_good_one_loads(tmp_path: Path)
 @pytest.mark.parametrize(("name", "value", "ok"), [
     ("min_items", 0, True), ("min_items", 5, True), ("min_items", 2.0, True), ("min_items", -1, False),
     ("min_items", 1.5, False), ("min_items", True, False), ("min_items", "5", False),
-    ("drift_runs", 0, False), ("drift_runs", 3, True),
+    ("drift_runs", 0, False), ("drift_runs", 3, True), ("min_items", float("nan"), False),
+    ("drift_runs", float("inf"), False), ("max_drop_ratio", float("nan"), False),
     ("max_error_ratio", 0.2, True), ("max_error_ratio", 1, True), ("max_error_ratio", 1.5, False),
     ("min_coverage_authors", 0.8, True), ("min_coverage_authors", None, False),
     ("drift_fields", ["authors", "selector_byline"], True), ("drift_fields", ["authors", ""], False),

@@ -13,8 +13,9 @@
   source's ``tz``; without a source zone the usual reading (IST=India, CST=US Central) or UTC is used.
 - A date without time stays on its calendar day (00:00 UTC), never shifted to the previous day.
 - Numeric dates: "29/07/2021" and "07/29/2021" read the only way they can; "03.07.2021" is day first;
-  "03/07/2021" and "03-07-2021" are day first for a source in a zone of a country that writes the day first (most of the
-  world) and month first in the United States, Canada, the Philippines and without a source zone.
+  "03/07/2021" and "03-07-2021" are day first for a source in a zone of a country that writes the day
+  first (most of the world), month first in the United States, Canada, the Philippines and without a
+  source zone.
 - Rejected with a reason: empty, unparseable, implausible years (before 1990), and dates more than
   ``max_future`` after ``now``.
 """
