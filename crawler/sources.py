@@ -6,6 +6,7 @@ A broken file raises :class:`SourceConfigError` naming the file, the field and w
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -96,7 +97,7 @@ def _int(data: dict[str, Any], key: str, path: str, default: int | None, minimum
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 POLITENESS_FIELDS: dict[str, tuple[Any, str]] = {

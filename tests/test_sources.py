@@ -35,6 +35,7 @@ GOOD: dict[str, Any] = {"name": "Example World", "allowed_domains": ["example.co
     ({"max_pages": 1e309}, "max_pages", "an integer >= 1"),
     ({"politeness": {"download_dely": 2}}, "politeness.download_dely", "one of"),
     ({"politeness": {"download_delay": -1}}, "politeness.download_delay", "a number of seconds >= 0"),
+    ({"politeness": {"download_delay": float("inf")}}, "politeness.download_delay", "a number of seconds >= 0"),
     ({"politeness": {"concurrent_requests_per_domain": "two"}}, "politeness.concurrent_requests_per_domain",
      "a whole number >= 1"),
     ({"politeness": {"obey_robots_txt": "false"}}, "politeness.obey_robots_txt", "true or false"),

@@ -170,7 +170,8 @@ _CJK_TIME = re.compile(r"(\d{1,2})\s*[時时시]\s*(\d{1,2})\s*[分분]?")
 _CJK_HALF_DAY = re.compile(r"(오전|午前|上午|오후|午後|下午)\s*(\d{1,2}(?::\d{2})?)")
 # "GMT+3", "UTC-05:00": a human's offset east of Greenwich (python-dateutil reads them the POSIX way round,
 # GMT+3 as three hours west)
-_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?\b", re.I)
+# (the sign right before the number: "10:00 UTC - 12 comments" has no offset)
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+\-\u2212])(\d{1,2})(?::?(\d{2}))?\b", re.I)
 
 
 def _gmt_offset(m: re.Match[str]) -> str:
