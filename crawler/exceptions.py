@@ -7,6 +7,7 @@ Every error newsindex raises on purpose derives from :class:`NewsindexError`, so
     ├── ConfigError            bad settings or environment (names the setting and what was expected)
     │   └── SourceConfigError  a source YAML file is invalid (names the file, the field, the expectation)
     ├── ExtractionError        a page could not be turned into an Article at all (not HTML, empty, ...)
+    │   └── ExtractionTimeout  an extraction worker spent longer than the time limit on one page
     ├── BackendError           the store failed
     │   ├── BackendUnavailable the store cannot be reached (dead cluster, locked file): retry or spool
     │   └── QueryError         a search request is invalid (bad date filter, bad sort, ...)
@@ -36,6 +37,10 @@ class SourceConfigError(ConfigError):
 
 class ExtractionError(NewsindexError):
     """A response cannot be extracted at all."""
+
+
+class ExtractionTimeout(ExtractionError):
+    """An extraction worker spent longer than NEWSINDEX_EXTRACTION_TIMEOUT on one page."""
 
 
 class BackendError(NewsindexError):

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import threading
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import config as runtime_config
 from crawler.article import Article, Page
-from crawler.exceptions import BackendUnavailable, ExtractionError, SourceConfigError
+from crawler.exceptions import BackendUnavailable, ExtractionError, ExtractionTimeout, SourceConfigError
 from crawler.extraction.extract import NO_RULES, SiteRules
 from crawler.extraction.worker import exit_with_parent, extract_page, set_stems
 from crawler.fingerprint import FingerprintStore, body_fingerprints
@@ -65,6 +66,10 @@ class ExtractionPipeline(_Base):
     its top level with ``if __name__ == "__main__":``, as for any Python multiprocessing code.
     A worker that dies is replaced by in-process extraction for the rest of the run (counted as
     ``newsindex/extraction_workers/broken``); no page is lost.
+    A page a worker spends more than ``NEWSINDEX_EXTRACTION_TIMEOUT`` seconds on (default 60; a hostile
+    or pathological page: libxml2 takes minutes over a tag with 100,000 attributes) is dropped as
+    ``extraction_timeout`` and the workers are restarted (``newsindex/extraction_workers/restarted``);
+    the other pages they had in hand go to the new workers. In-process extraction has no limit.
     """
 
     def __init__(self, crawler) -> None:
@@ -76,7 +81,9 @@ class ExtractionPipeline(_Base):
             workers = 2 if (os.cpu_count() or 1) >= 2 else 0
         self.workers = max(0, int(workers))
         self.workers_after = crawler.settings.getint("NEWSINDEX_EXTRACTION_WORKERS_AFTER", 50)
+        self.timeout = crawler.settings.getfloat("NEWSINDEX_EXTRACTION_TIMEOUT", 60.0)
         self.pool: ProcessPoolExecutor | None = None
+        self.restarted: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # ended: a page ran out of time
         self.in_process = 0
 
     def close_spider(self) -> None:
@@ -88,30 +95,60 @@ class ExtractionPipeline(_Base):
         source = getattr(spider, "source", None)
         return source.rules if source is not None else NO_RULES
 
-    async def _extract(self, item: Page) -> Article:
+    def _pool(self) -> ProcessPoolExecutor | None:
         if self.pool is None and self.workers and (
                 self.in_process >= self.workers_after
                 or (self.stats.get_value("newsindex/discovery/article_requests") or 0) >= self.workers_after):
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=exit_with_parent, initargs=(os.getpid(),))
             self.stats.set_value("newsindex/extraction_workers/started", self.workers)
-        if self.pool is not None:
+        return self.pool
+
+    async def _extract(self, item: Page) -> Article:
+        # a page that was in the hands of workers ended for another page's timeout goes to the new workers
+        # (it may be slow too), up to three times
+        for _attempt in range(3):
+            pool = self._pool()
+            if pool is None:
+                break
             try:
-                article = await asyncio.wrap_future(self.pool.submit(extract_page, item, self._rules()))
+                done = asyncio.wrap_future(pool.submit(extract_page, item, self._rules()))
+                article = await (asyncio.wait_for(done, self.timeout) if self.timeout > 0 else done)
                 self.stats.inc_value("newsindex/extraction_workers/pages")
                 return article
+            except TimeoutError:
+                self._restart(pool)
+                raise ExtractionTimeout(f"over {self.timeout:g} s in an extraction worker") from None
             except BrokenProcessPool:
-                logger.error("extraction worker died; extracting in the crawl process from now on")
-                self.stats.inc_value("newsindex/extraction_workers/broken")
-                self.pool, self.workers = None, 0
+                if pool not in self.restarted:
+                    logger.error("extraction worker died; extracting in the crawl process from now on")
+                    self.stats.inc_value("newsindex/extraction_workers/broken")
+                    self.pool, self.workers = None, 0
+                    break
         self.in_process += 1
         return extract_page(item, self._rules())
+
+    def _restart(self, pool: ProcessPoolExecutor) -> None:
+        """End the workers (one of them is stuck on a page and would never take another); the next page
+        starts new ones."""
+        if pool in self.restarted:
+            return
+        self.restarted.add(pool)
+        logger.error("a page took over %g s to extract; restarting the extraction workers", self.timeout)
+        self.stats.inc_value("newsindex/extraction_workers/restarted")
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):  # no public API ends a busy worker
+            proc.kill()
+        pool.shutdown(wait=False)  # its other pages fail with BrokenProcessPool and go to the new workers
+        if self.pool is pool:
+            self.pool = None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
         try:
             article = await self._extract(item)
+        except ExtractionTimeout as exc:
+            raise _drop(self.crawler, "extraction_timeout", item.url, str(exc)) from None
         except (ExtractionError, SourceConfigError) as exc:
             raise _drop(self.crawler, "extraction_failed", item.url, str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - a page must never crash the run; count it

@@ -59,5 +59,6 @@ NEWSINDEX_FLUSH_BYTES = 5 * 1024 * 1024
 NEWSINDEX_FLUSH_SECONDS = 5.0
 NEWSINDEX_EXTRACTION_WORKERS = "auto"  # worker processes for extraction; auto = 2 on machines with 2+ CPUs
 NEWSINDEX_EXTRACTION_WORKERS_AFTER = 50  # workers start once this many articles are requested (or extracted)
+NEWSINDEX_EXTRACTION_TIMEOUT = 60.0  # seconds a worker may spend on one page; 0 = no limit
 NEWSINDEX_SIMHASH_DISTANCE = 3
 NEWSINDEX_STORE_DOWN_PAUSE = 30.0  # after the store failed a flush, spool directly for this many seconds

@@ -252,3 +252,69 @@ def test_extraction_worker_exits_when_the_crawl_is_killed(data_dir: Path, tmp_pa
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+TIMEOUT_CRAWL = """
+import json, sys
+from crawler.runner import run_crawls
+stats = run_crawls([{"source": "hostile"}], {"NEWSINDEX_EXTRACTION_WORKERS": 1, "NEWSINDEX_EXTRACTION_WORKERS_AFTER": 0,
+                                             "NEWSINDEX_EXTRACTION_TIMEOUT": 2, "LOG_LEVEL": "ERROR"})[0]
+print(json.dumps({k: v for k, v in stats.items() if k.startswith("newsindex/")}))
+"""
+
+
+def test_a_page_that_takes_too_long_to_extract_is_dropped_and_the_workers_restart(data_dir: Path, tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    # libxml2 checks each attribute of a tag against all the others: one <div> with 60,000 attributes takes
+    # it about half a minute (minutes for larger ones); the pages around it are extracted as usual
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    arts = build_articles()[1:4]
+    flood = "<div " + " ".join(f'a{i}="x"' for i in range(60_000)) + ">x</div>"
+    hostile = f"<html><body><h1>A headline of the story</h1>{flood}<p>{'Words of the story. ' * 60}</p></body></html>"
+    pages: dict[str, str] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = pages.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8" if body is not None else "text/plain")
+            data = (body or "").encode("utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    Thread(target=httpd.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{httpd.server_address[1]}"
+    base = f"http://{host}"
+    links = [a.path for a in arts[:1]] + ["/world/2021/07/30/hostile-story"] + [a.path for a in arts[1:]]
+    pages["/world/"] = "<html><body>" + "".join(f'<a href="{p}">Story {p}</a>' for p in links) + "</body></html>"
+    pages["/world/2021/07/30/hostile-story"] = hostile
+    for a in arts:
+        pages[a.path] = render_article(a, host)
+    sources = tmp_path / "hostile-sources"
+    sources.mkdir()
+    (sources / "hostile.yaml").write_text(
+        f"name: Hostile\nallowed_domains: ['127.0.0.1']\nstart_urls: ['{base}/world/']\n"
+        "article_url_patterns:\n  allow: ['/world/\\d{4}/']\npoliteness:\n  obey_robots_txt: false\n",
+        encoding="utf-8")
+    monkeypatch.setenv("NEWSINDEX_SOURCES_DIR", str(sources))
+    try:
+        proc = subprocess.run([sys.executable, "-c", TIMEOUT_CRAWL], capture_output=True, text=True, timeout=300)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    stats = json_lines(proc.stdout)[-1]
+    assert stats["newsindex/items/dropped/extraction_timeout"] == 1
+    assert stats["newsindex/extraction_workers/restarted"] == 1
+    assert "newsindex/extraction_workers/broken" not in stats
+    store = SQLiteBackend(data_dir / "newsindex.sqlite3")
+    assert set(store.ids("hostile")) == {article_id(base + a.path) for a in arts}
+    store.close()
