@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Any
+from typing import Any, TypeGuard
 
 DEFAULTS: dict[str, Any] = {
     "min_items": 1,
@@ -40,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def is_number(value: object) -> TypeGuard[float]:
+    """An int or float that is finite (not a bool, not .nan or .inf as YAML writes them)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def threshold_problem(name: object, value: object) -> str | None:
     """What a threshold ``name`` expects when ``value`` is not that, None when it is fine."""
     if name not in DEFAULTS:
@@ -47,7 +52,7 @@ def threshold_problem(name: object, value: object) -> str | None:
     if name == "drift_fields":
         ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
         return None if ok else "a list of coverage field names such as [authors, published_at]"
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+    if not is_number(value):
         return "a number"
     if name in ("min_items", "drift_runs"):
         least = 0 if name == "min_items" else 1

@@ -6,7 +6,6 @@ A broken file raises :class:`SourceConfigError` naming the file, the field and w
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,7 +17,7 @@ import yaml
 
 from crawler.exceptions import SourceConfigError
 from crawler.extraction.extract import SiteRules
-from crawler.monitors import threshold_problem
+from crawler.monitors import is_number, threshold_problem
 
 SELECTOR_FIELDS = ("title", "body", "byline", "date", "section", "lead")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -96,12 +95,8 @@ def _int(data: dict[str, Any], key: str, path: str, default: int | None, minimum
     return int(value)
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 POLITENESS_FIELDS: dict[str, tuple[Any, str]] = {
-    "download_delay": (lambda v: _number(v) and v >= 0, "a number of seconds >= 0"),
+    "download_delay": (lambda v: is_number(v) and v >= 0, "a number of seconds >= 0"),
     "concurrent_requests_per_domain": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
                                        "a whole number >= 1"),
     "obey_robots_txt": (lambda v: isinstance(v, bool), "true or false"),

@@ -278,12 +278,10 @@ def test_a_page_that_takes_too_long_to_extract_is_dropped_and_the_workers_restar
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             body = pages.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8" if body is not None else "text/plain")
-            data = (body or "").encode("utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            if body is None:
+                write_response(self, 404, {"Content-Type": "text/plain"}, b"")
+            else:
+                write_response(self, 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode("utf-8"))
 
         def log_message(self, *a: object) -> None:
             pass

@@ -47,7 +47,7 @@ from crawler.normalize.dates import DateResult, not_before, parse_date
 from crawler.normalize.encoding import decode_html
 from crawler.normalize.language import detect_language
 from crawler.normalize.text import clean_line, clean_text, word_count
-from crawler.normalize.urls import registered_host, resolve_canonical
+from crawler.normalize.urls import MAX_URL_CHARS, registered_host, resolve_canonical
 
 
 @dataclass(frozen=True)
@@ -723,11 +723,10 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 # ---------------------------------------------------------------- main
 # Longer than this, a field is not what it claims to be: a title over 400 characters is a paragraph (the
 # <h1> rule too), a section name over 100 a sentence or a keyword list (the next layer is asked); a
-# description over 2,000 characters is cut, an image URL over 2,048 dropped.
+# description over 2,000 characters is cut, an image URL over urls.MAX_URL_CHARS (2,048) dropped.
 MAX_TITLE_CHARS = 400
 MAX_SECTION_CHARS = 100
 MAX_LEAD_CHARS = 2000
-MAX_URL_CHARS = 2048
 # A page crediting more people than this lists a CMS's whole staff (or is hostile), not a story's
 # reporters; the first ones are kept and the article says so in its warnings. The raw byline is kept for
 # reading, not for searching: a longer one is cut.

@@ -16,6 +16,7 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "mkt_", "pk_", "hsa_", "at_", "__twitter", "_hs")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_CHARS = 2048  # the longest URL browsers and search engines take
 _AMP_PATH = re.compile(r"(/amp/?$|/amp(?=/)|\.amp(?=\.html?$|$)|\.amp\.html?$)", re.I)
 
 
@@ -114,13 +115,13 @@ def same_site(a: str, b: str) -> bool:
 
 def resolve_canonical(page_url: str, rel_canonical: object) -> str | None:
     """The canonical URL of a page: its rel=canonical when that points to the same site (and is no longer
-    than 2,048 characters, as browsers and search engines take them), else itself."""
+    than MAX_URL_CHARS), else itself."""
     own = canonicalize_url(page_url)
     if isinstance(rel_canonical, str) and rel_canonical.strip():
         try:
             target = canonicalize_url(urljoin(page_url, rel_canonical.strip()))
         except ValueError:  # "http://[::1" and other unsplittable URLs
             target = None
-        if target and own and len(target) <= 2048 and same_site(own, target):
+        if target and own and len(target) <= MAX_URL_CHARS and same_site(own, target):
             return target
     return own
